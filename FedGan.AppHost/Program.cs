@@ -1,0 +1,46 @@
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure: real Redis and a real Azurite, run as local processes (no container engine needed).
+var redis = builder.AddLocalRedis("redis");
+var blobs = builder.AddLocalAzuriteBlobs("blobs");
+
+// Services
+var identity = builder.AddProject<Projects.FedGan_Identity>("identity")
+    .WithReference(redis).WaitFor(redis)
+    .WithHttpHealthCheck("/health");
+
+var privacy = builder.AddProject<Projects.FedGan_PrivacyAccountant>("privacyaccountant")
+    .WithReference(redis).WaitFor(redis)
+    .WithHttpHealthCheck("/health");
+
+var registry = builder.AddProject<Projects.FedGan_ModelRegistry>("modelregistry")
+    .WithReference(blobs).WaitFor(blobs)
+    .WithHttpHealthCheck("/health");
+
+var aggregator = builder.AddProject<Projects.FedGan_Aggregator>("aggregator")
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(blobs).WaitFor(blobs)
+    .WithReference(registry).WaitFor(registry)
+    .WithHttpHealthCheck("/health");
+
+var scheduler = builder.AddProject<Projects.FedGan_RoundScheduler>("roundscheduler")
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(privacy).WaitFor(privacy)
+    .WithReference(registry).WaitFor(registry)
+    .WithReference(aggregator).WaitFor(aggregator)
+    .WithHttpHealthCheck("/health");
+
+// Gateway: the single external endpoint.
+var gateway = builder.AddProject<Projects.FedGan_Gateway>("gateway")
+    .WithReference(identity).WaitFor(identity)
+    .WithReference(scheduler).WaitFor(scheduler)
+    .WithReference(aggregator).WaitFor(aggregator)
+    .WithReference(registry).WaitFor(registry)
+    .WithReference(privacy).WaitFor(privacy)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+// Edge sites: simulated hospitals that reach the platform through the gateway only.
+builder.AddSimulatedHospitals(gateway);
+
+builder.Build().Run();

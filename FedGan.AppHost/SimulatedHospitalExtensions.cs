@@ -1,0 +1,36 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+
+namespace Aspire.Hosting;
+
+/// <summary>Wires N simulated hospital edge trainers (Hospitals:Count, default 3) to the gateway.</summary>
+public static class SimulatedHospitalExtensions
+{
+    public const int DefaultHospitalCount = 3;
+
+    public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddSimulatedHospitals(
+        this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway)
+    {
+        var count = builder.Configuration.GetValue("Hospitals:Count", DefaultHospitalCount);
+        if (count < 0)
+        {
+            throw new DistributedApplicationException($"Hospitals:Count must be zero or more, not {count}.");
+        }
+
+        var hospitals = new List<IResourceBuilder<ProjectResource>>(count);
+        for (var index = 1; index <= count; index++)
+        {
+            var site = $"hospital-{index}";
+            // No launch profile: every hospital gets its own dynamically allocated port.
+            hospitals.Add(builder.AddProject<Projects.FedGan_EdgeTrainer>(site, launchProfileName: null)
+                .WithHttpEndpoint()
+                .WithEnvironment("EdgeTrainer__SiteName", site)
+                .WithEnvironment("EdgeTrainer__SiteIndex", index.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithEnvironment("EdgeTrainer__SiteCount", count.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithReference(gateway).WaitFor(gateway)
+                .WithHttpHealthCheck("/health"));
+        }
+
+        return hospitals;
+    }
+}

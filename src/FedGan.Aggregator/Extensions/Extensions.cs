@@ -1,0 +1,13 @@
+using FedGan.Storage;
+
+namespace FedGan.Aggregator.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        // Receipts of accepted updates live in Redis; the update bytes are staged in blobs.
+        builder.AddRedisClient("redis");
+        builder.AddBlobStorage("blobs");
+    }
+}

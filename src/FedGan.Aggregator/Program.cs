@@ -1,0 +1,15 @@
+using FedGan.Aggregator.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddDefaultOpenApi();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapDefaultOpenApi();
+app.MapServiceInfo("aggregator");
+
+app.Run();

@@ -1,0 +1,13 @@
+using FedGan.EdgeTrainer.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapServiceInfo("edgetrainer");
+
+app.Run();

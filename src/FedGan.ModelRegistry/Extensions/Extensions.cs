@@ -1,0 +1,11 @@
+using FedGan.Storage;
+
+namespace FedGan.ModelRegistry.Extensions;
+
+public static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddBlobStorage("blobs");
+    }
+}

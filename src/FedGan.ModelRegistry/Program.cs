@@ -1,0 +1,15 @@
+using FedGan.ModelRegistry.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddDefaultOpenApi();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapDefaultOpenApi();
+app.MapServiceInfo("modelregistry");
+
+app.Run();

@@ -1,0 +1,15 @@
+using FedGan.PrivacyAccountant.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddDefaultOpenApi();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapDefaultOpenApi();
+app.MapServiceInfo("privacyaccountant");
+
+app.Run();

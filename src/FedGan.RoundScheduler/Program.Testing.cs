@@ -1,0 +1,2 @@
+// Lets tests host this service with WebApplicationFactory<Program>.
+public partial class Program;
