@@ -1,0 +1,42 @@
+using System.CommandLine;
+
+namespace FedGan.Cli;
+
+/// <summary>
+/// Runs a parsed command with FedGan's CLI contract: results as JSON on stdout, exit 0; a bad
+/// argument or input is one plain line on stderr and exit 2; a failure of the work itself exit 1.
+/// </summary>
+public static class CommandLineHost
+{
+    public const int UsageError = 2;
+    public const int Failure = 1;
+
+    public static async Task<int> RunAsync(RootCommand root, string[] args)
+    {
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync($"fedgan: {parsed.Errors[0].Message}");
+            return UsageError;
+        }
+
+        try
+        {
+            return await parsed.InvokeAsync();
+        }
+        catch (CliUsageException ex)
+        {
+            await Console.Error.WriteLineAsync($"fedgan: {ex.Message}");
+            return UsageError;
+        }
+        catch (ArgumentException ex)
+        {
+            // Domain types validate their own inputs; their message is the user's answer.
+            await Console.Error.WriteLineAsync($"fedgan: {ex.Message}");
+            return UsageError;
+        }
+    }
+}
+
+/// <summary>An input the user can correct; its message is shown as is.</summary>
+public sealed class CliUsageException(string message) : Exception(message);
