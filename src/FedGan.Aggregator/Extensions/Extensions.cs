@@ -7,7 +7,7 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // Receipts of accepted updates live in Redis; the update bytes are staged in blobs.
-        builder.AddRedisClient("redis");
+        builder.AddRedisStore("redis");
         builder.AddBlobStorage("blobs");
     }
 }

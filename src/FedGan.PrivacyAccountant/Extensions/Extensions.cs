@@ -1,3 +1,7 @@
+using FedGan.Storage;
+
+using FedGan.PrivacyAccountant.Ledger;
+
 namespace FedGan.PrivacyAccountant.Extensions;
 
 public static class Extensions
@@ -5,6 +9,12 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // The AppHost names the Redis resource "redis"; the client integration adds its health check.
-        builder.AddRedisClient("redis");
+        builder.AddRedisStore("redis");
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<EpsilonCalculator>();
+        builder.Services.AddSingleton<LedgerStore>();
+        builder.Services.AddSingleton<PrivacyLedger>();
+        builder.Services.AddSingleton<SpendingReport>();
     }
 }

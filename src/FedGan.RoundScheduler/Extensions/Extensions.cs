@@ -1,3 +1,5 @@
+using FedGan.Storage;
+
 namespace FedGan.RoundScheduler.Extensions;
 
 public static class Extensions
@@ -5,6 +7,6 @@ public static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         // The AppHost names the Redis resource "redis"; the client integration adds its health check.
-        builder.AddRedisClient("redis");
+        builder.AddRedisStore("redis");
     }
 }
