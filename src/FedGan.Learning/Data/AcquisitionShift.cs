@@ -19,6 +19,34 @@ public sealed record AcquisitionShift(double Contrast, double Brightness, double
 
     public bool IsIdentity => Contrast == 1.0 && Brightness == 0.0 && NoiseStd == 0.0 && BlurSigma == 0.0;
 
+    private void ShiftIntensities(Span<float> image, int imageIndex)
+    {
+        var noise = NoiseStd > 0 ? new Random(SeedSequence.Derive(NoiseSeed, imageIndex)) : null;
+        var pending = 0.0;
+        var hasPending = false;
+        for (var p = 0; p < image.Length; p++)
+        {
+            var value = (image[p] - 0.5) * Contrast + 0.5 + Brightness;
+            if (noise is not null)
+            {
+                // Box-Muller gives two independent normals per pair of uniforms: use both.
+                if (!hasPending)
+                {
+                    var (first, second) = RandomDraws.StandardNormalPair(noise);
+                    value += NoiseStd * first;
+                    pending = second;
+                    hasPending = true;
+                }
+                else
+                {
+                    value += NoiseStd * pending;
+                    hasPending = false;
+                }
+            }
+            image[p] = (float)Math.Clamp(value, 0.0, 1.0);
+        }
+    }
+
     /// <summary>A site's shift drawn from <paramref name="random"/>, within the ranges above.</summary>
     internal static AcquisitionShift Draw(Random random)
     {
@@ -39,21 +67,20 @@ public sealed record AcquisitionShift(double Contrast, double Brightness, double
 
         var pixels = (float[])images.Pixels.Clone();
         var size = images.PixelsPerImage;
-        var scratch = new float[size];
-        var noise = new Random(NoiseSeed);
-        for (var i = 0; i < images.Count; i++)
-        {
-            var image = pixels.AsSpan(i * size, size);
-            if (BlurSigma > 0)
-                GaussianBlur.Apply(image, images.Height, images.Width, BlurSigma, scratch);
-            for (var p = 0; p < image.Length; p++)
+        var kernel = BlurSigma > 0 ? GaussianBlur.Kernel(BlurSigma) : null;
+        // Each image draws its noise from its own stream (derived from NoiseSeed and its index),
+        // so images can be shifted in parallel and the result does not depend on scheduling.
+        Parallel.For(0, images.Count,
+            () => new float[size],
+            (i, _, scratch) =>
             {
-                var value = (image[p] - 0.5) * Contrast + 0.5 + Brightness;
-                if (NoiseStd > 0)
-                    value += NoiseStd * RandomDraws.StandardNormal(noise);
-                image[p] = (float)Math.Clamp(value, 0.0, 1.0);
-            }
-        }
+                var image = pixels.AsSpan(i * size, size);
+                if (kernel is not null)
+                    GaussianBlur.Apply(image, images.Height, images.Width, kernel, scratch);
+                ShiftIntensities(image, i);
+                return scratch;
+            },
+            _ => { });
         return new LabeledImages(pixels, images.Labels, images.Height, images.Width, images.ClassNames);
     }
 }

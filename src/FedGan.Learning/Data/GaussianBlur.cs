@@ -3,31 +3,24 @@ namespace FedGan.Learning.Data;
 /// <summary>Separable Gaussian blur of one image in place; borders replicate the edge pixel.</summary>
 internal static class GaussianBlur
 {
-    public static void Apply(Span<float> image, int height, int width, double sigma, Span<float> scratch)
+    /// <param name="kernel">From <see cref="Kernel"/>: odd length, normalised.</param>
+    /// <param name="scratch">At least height * width floats.</param>
+    public static void Apply(Span<float> image, int height, int width, double[] kernel, Span<float> scratch)
     {
-        var kernel = Kernel(sigma);
         var radius = kernel.Length / 2;
         if (radius == 0)
             return;
+        Span<float> line = stackalloc float[Math.Max(height, width) + 2 * radius];
         for (var y = 0; y < height; y++)
         {
-            for (var x = 0; x < width; x++)
-            {
-                double sum = 0;
-                for (var k = -radius; k <= radius; k++)
-                    sum += kernel[k + radius] * image[y * width + Math.Clamp(x + k, 0, width - 1)];
-                scratch[y * width + x] = (float)sum;
-            }
+            var row = image.Slice(y * width, width);
+            Pad(row, line, radius, 1);
+            Convolve(line, kernel, scratch.Slice(y * width, width), 1);
         }
-        for (var y = 0; y < height; y++)
+        for (var x = 0; x < width; x++)
         {
-            for (var x = 0; x < width; x++)
-            {
-                double sum = 0;
-                for (var k = -radius; k <= radius; k++)
-                    sum += kernel[k + radius] * scratch[Math.Clamp(y + k, 0, height - 1) * width + x];
-                image[y * width + x] = (float)sum;
-            }
+            Pad(scratch[x..], line, radius, width, height);
+            Convolve(line, kernel, image[x..], width, height);
         }
     }
 
@@ -44,5 +37,32 @@ internal static class GaussianBlur
         for (var i = 0; i < kernel.Length; i++)
             kernel[i] /= sum;
         return kernel;
+    }
+
+    // Copies count values taken every `stride` into `line`, with `radius` copies of each edge value on either side.
+    private static void Pad(ReadOnlySpan<float> source, Span<float> line, int radius, int stride, int count = -1)
+    {
+        if (count < 0)
+            count = source.Length;
+        for (var i = 0; i < count; i++)
+            line[radius + i] = source[i * stride];
+        for (var k = 0; k < radius; k++)
+        {
+            line[k] = line[radius];
+            line[radius + count + k] = line[radius + count - 1];
+        }
+    }
+
+    private static void Convolve(ReadOnlySpan<float> line, double[] kernel, Span<float> target, int stride, int count = -1)
+    {
+        if (count < 0)
+            count = target.Length;
+        for (var i = 0; i < count; i++)
+        {
+            double sum = 0;
+            for (var k = 0; k < kernel.Length; k++)
+                sum += kernel[k] * line[i + k];
+            target[i * stride] = (float)sum;
+        }
     }
 }

@@ -20,6 +20,14 @@ internal static class RandomDraws
         return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2.0 * Math.PI * u2);
     }
 
+    /// <summary>Both standard normals of one Box-Muller transform.</summary>
+    public static (double, double) StandardNormalPair(Random random)
+    {
+        var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
+        var (sin, cos) = Math.SinCos(2.0 * Math.PI * random.NextDouble());
+        return (radius * cos, radius * sin);
+    }
+
     /// <summary>
     /// A symmetric Dirichlet(alpha, ..., alpha) draw over <paramref name="k"/> components.
     /// Gamma variates are kept as logarithms: for alpha around 0.01 they underflow double otherwise.
