@@ -10,6 +10,9 @@ namespace FedGan.Learning.Data;
 /// </summary>
 public static class ImageFolder
 {
+    /// <summary>Largest image accepted (a 12k x 8k scan); decoding needs 6 bytes per pixel.</summary>
+    public const long MaxPixels = 100_000_000;
+
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".png", ".jpg", ".jpeg" };
 
     public static LoadResult Load(string root, ImageLoadOptions? options = null)
@@ -26,6 +29,10 @@ public static class ImageFolder
     {
         try
         {
+            // Look at the header first: a small file can declare a huge image (a decompression bomb).
+            var info = Image.Identify(path) ?? throw new ImageLoadException(path, "not a recognised image format.");
+            if ((long)info.Width * info.Height > MaxPixels)
+                throw new ImageLoadException(path, $"{info.Width}x{info.Height} is larger than the {MaxPixels:N0} pixels accepted.");
             using var image = Image.Load<Rgb48>(path);
             var pixels = new float[image.Height * image.Width];
             image.ProcessPixelRows(access =>

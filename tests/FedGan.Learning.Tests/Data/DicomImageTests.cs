@@ -149,6 +149,30 @@ public class DicomImageTests
     }
 
     [Fact]
+    public void Undefined_length_un_sequences_are_skipped()
+    {
+        // UN_sequence.dcm holds an undefined-length UN element (a sequence in implicit VR). Its
+        // transfer syntax (JPEG Lossless) is patched to Explicit VR Little Endian, NUL-padded to
+        // the same length, so the parser has to walk the whole data set; it has no pixel data.
+        var bytes = System.IO.File.ReadAllBytes(File("UN_sequence.dcm"));
+        var uid = "1.2.840.10008.1.2.4.70"u8;
+        var at = bytes.AsSpan().IndexOf(uid);
+        "1.2.840.10008.1.2.1\0\0\0"u8.CopyTo(bytes.AsSpan(at));
+        var path = Path.Combine(Path.GetTempPath(), $"un-sequence-{Guid.NewGuid():N}.dcm");
+        System.IO.File.WriteAllBytes(path, bytes);
+        try
+        {
+            var error = Assert.Throws<ImageLoadException>(() => DicomImage.Read(path));
+
+            Assert.Contains("no Pixel Data", error.Message);
+        }
+        finally
+        {
+            System.IO.File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Resized_output_has_the_requested_size_and_range()
     {
         var small = DicomImage.Read(File("CT_small.dcm")).ToUnitRange(28, 28, ResizeFilter.Area);

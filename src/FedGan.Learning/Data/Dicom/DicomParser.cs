@@ -133,7 +133,12 @@ internal static class DicomParser
             if (tag == DicomTag.PixelData && depth == 0 && stopAtPixelData)
                 cursor.Fragments = ReadFragments(cursor);
             else
-                SkipUndefinedLength(vr == "UN" ? cursor.AsImplicitLittleEndian() : cursor, depth + 1);
+            {
+                // PS3.5 6.2.2: an undefined-length UN element holds a sequence in implicit VR little endian.
+                var inner = vr == "UN" ? cursor.AsImplicitLittleEndian() : cursor;
+                SkipUndefinedLength(inner, depth + 1);
+                cursor.Position = inner.Position;
+            }
             return tag;
         }
         var value = cursor.Take((int)Math.Min(length, int.MaxValue), tag, length);

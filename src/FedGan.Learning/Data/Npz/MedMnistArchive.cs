@@ -43,13 +43,11 @@ public static class MedMnistArchive
         };
         if (!(labels.Shape is [var m] && m == count || labels.Shape is [var k, 1] && k == count))
             throw new ImageLoadException(path, $"{split}_labels has shape ({string.Join(", ", labels.Shape)}); ({count}, 1) is expected for {count} images.");
-        if (images.Values.Any(v => v < 0 || v > 255))
-            throw new ImageLoadException(path, $"{split}_images holds values outside 0..255.");
 
         var labelValues = new int[count];
         for (var i = 0; i < count; i++)
         {
-            var value = labels.Values[i];
+            var value = labels[i];
             if (value < 0 || value != Math.Floor(value) || value > 100_000)
                 throw new ImageLoadException(path, $"{split}_labels[{i}] = {value} is not a class index.");
             labelValues[i] = (int)value;
@@ -66,9 +64,9 @@ public static class MedMnistArchive
             {
                 var at = ((long)i * height * width + p) * channels;
                 // Colour MedMNIST sets (e.g. PathMNIST) become ITU-R BT.601 luminance.
-                var value = channels == 1
-                    ? images.Values[at]
-                    : Luminance.Bt601(images.Values[at], images.Values[at + 1], images.Values[at + 2]);
+                var value = channels == 1 ? images[at] : Luminance.Bt601(images[at], images[at + 1], images[at + 2]);
+                if (!(value >= 0 && value <= 255))
+                    throw new ImageLoadException(path, $"{split}_images[{i}] holds {value}, outside 0..255.");
                 source[p] = (float)(value / 255.0);
             }
             ImageResizer.Resize(source, height, width, options.Height, options.Width, options.Filter)

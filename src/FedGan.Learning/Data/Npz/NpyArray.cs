@@ -5,10 +5,46 @@ using System.Text.RegularExpressions;
 
 namespace FedGan.Learning.Data.Npz;
 
-/// <summary>A NumPy array read from the .npy format (version 1, 2 or 3): its shape and its values as doubles.</summary>
-public sealed record NpyArray(string Descr, int[] Shape, double[] Values)
+/// <summary>
+/// A NumPy array in the .npy format (version 1, 2 or 3), C order. Values stay in their raw bytes
+/// (a colour MedMNIST split is hundreds of megabytes as uint8, eight times that as doubles) and
+/// are converted one at a time by the indexer.
+/// </summary>
+public sealed partial class NpyArray
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    private readonly byte[] _bytes;
+    private readonly int _dataStart;
+    private readonly int _size;
+    private readonly ReadElement _read;
+
+    private NpyArray(string descr, int[] shape, long count, byte[] bytes, int dataStart, int size, ReadElement read)
+    {
+        Descr = descr;
+        Shape = shape;
+        Count = count;
+        _bytes = bytes;
+        _dataStart = dataStart;
+        _size = size;
+        _read = read;
+    }
+
+    /// <summary>NumPy's type string, e.g. "|u1" or "&lt;i8".</summary>
+    public string Descr { get; }
+    public int[] Shape { get; }
+    public long Count { get; }
+
+    /// <summary>Element <paramref name="index"/> in row-major order.</summary>
+    public double this[long index]
+    {
+        get
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(index);
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
+            return _read(_bytes.AsSpan((int)(_dataStart + index * _size), _size));
+        }
+    }
 
     /// <summary>Parses .npy bytes; <paramref name="source"/> names them in errors.</summary>
     public static NpyArray Parse(byte[] bytes, string source)
@@ -43,24 +79,31 @@ public sealed record NpyArray(string Descr, int[] Shape, double[] Values)
             throw new ImageLoadException(source, "Fortran-ordered arrays are not supported; save with C order (numpy.ascontiguousarray).");
 
         var (size, read) = ElementReader(descr, source);
-        long count = 1;
-        foreach (var d in shape)
-            count *= d;
         var dataStart = headerStart + headerLength;
-        if (count * size != bytes.Length - dataStart)
-            throw new ImageLoadException(source, $"shape ({string.Join(", ", shape)}) of '{descr}' needs {count * size} data bytes, found {bytes.Length - dataStart}.");
-        var values = new double[count];
-        for (var i = 0; i < values.Length; i++)
-            values[i] = read(bytes.AsSpan(dataStart + (int)(i * size), size));
-        return new NpyArray(descr, shape, values);
+        // Multiply with a bound so a hostile shape cannot overflow into a plausible size.
+        long count = 1;
+        var tooLarge = false;
+        foreach (var d in shape)
+        {
+            if (d != 0 && count > bytes.Length / d)
+            {
+                tooLarge = true;
+                break;
+            }
+            count *= d;
+        }
+        if (tooLarge || count * size != bytes.Length - dataStart)
+            throw new ImageLoadException(source,
+                $"shape ({string.Join(", ", shape)}) of '{descr}' needs {(tooLarge ? "more than the file's" : (count * size).ToString(CultureInfo.InvariantCulture))} data bytes, found {bytes.Length - dataStart}.");
+        return new NpyArray(descr, shape, count, bytes, dataStart, size, read);
     }
 
     /// <summary>The header is a Python dict literal: {'descr': '|u1', 'fortran_order': False, 'shape': (3, 28, 28), }.</summary>
     private static (string Descr, bool Fortran, int[] Shape) ParseHeader(string header, string source)
     {
-        var descr = Regex.Match(header, @"'descr'\s*:\s*'([^']*)'");
-        var fortran = Regex.Match(header, @"'fortran_order'\s*:\s*(True|False)");
-        var shape = Regex.Match(header, @"'shape'\s*:\s*\(([^)]*)\)");
+        var descr = DescrPattern().Match(header);
+        var fortran = FortranPattern().Match(header);
+        var shape = ShapePattern().Match(header);
         if (!descr.Success || !fortran.Success || !shape.Success)
             throw new ImageLoadException(source, $"the .npy header lacks descr, fortran_order or shape: {header.Trim()}");
         var dimensions = new List<int>();
@@ -72,6 +115,15 @@ public sealed record NpyArray(string Descr, int[] Shape, double[] Values)
         }
         return (descr.Groups[1].Value, fortran.Groups[1].Value == "True", [.. dimensions]);
     }
+
+    [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
+    private static partial Regex ShapePattern();
 
     private delegate double ReadElement(ReadOnlySpan<byte> bytes);
 
