@@ -72,17 +72,20 @@ public abstract class GaussianNoise
 
         protected override void NextWords(Span<ulong> destination)
         {
+            // State in locals so the JIT keeps it in registers for the whole block.
+            var (s0, s1, s2, s3) = (_s0, _s1, _s2, _s3);
             for (var i = 0; i < destination.Length; i++)
             {
-                destination[i] = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
-                var t = _s1 << 17;
-                _s2 ^= _s0;
-                _s3 ^= _s1;
-                _s1 ^= _s2;
-                _s0 ^= _s3;
-                _s2 ^= t;
-                _s3 = BitOperations.RotateLeft(_s3, 45);
+                destination[i] = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+                var t = s1 << 17;
+                s2 ^= s0;
+                s3 ^= s1;
+                s1 ^= s2;
+                s0 ^= s3;
+                s2 ^= t;
+                s3 = BitOperations.RotateLeft(s3, 45);
             }
+            (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
         }
 
         private static ulong SplitMix64(ref ulong state)
