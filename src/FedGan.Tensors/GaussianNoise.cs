@@ -18,6 +18,11 @@ public abstract class GaussianNoise
 
     public static GaussianNoise Cryptographic() => new OperatingSystemRandom();
 
+    /// <summary>The generator with its raw 256-bit state given, to check it against published output.</summary>
+    internal static GaussianNoise SeededFromState(ulong s0, ulong s1, ulong s2, ulong s3) => new Xoshiro256StarStar(s0, s1, s2, s3);
+
+    internal void FillWords(Span<ulong> destination) => NextWords(destination);
+
     /// <summary>Fills <paramref name="destination"/> with independent N(0, 1) draws.</summary>
     public void NextStandardNormals(Span<double> destination)
     {
@@ -61,6 +66,8 @@ public abstract class GaussianNoise
     private sealed class Xoshiro256StarStar : GaussianNoise
     {
         private ulong _s0, _s1, _s2, _s3;
+
+        public Xoshiro256StarStar(ulong s0, ulong s1, ulong s2, ulong s3) => (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
 
         public Xoshiro256StarStar(ulong seed)
         {
