@@ -93,6 +93,25 @@ public sealed class SafetensorsReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the named tensors one after another into consecutive slices of one flat vector, the
+    /// form update arithmetic works on. On a forward-only stream the names must be in data order.
+    /// </summary>
+    public void ReadFlat(IReadOnlyList<string> names, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var total = names.Sum(n => (long)Header[n].ElementCount);
+        if (total != destination.Length)
+            throw new ArgumentException($"The tensors hold {total} values; the destination has room for {destination.Length}.");
+        var offset = 0;
+        foreach (var name in names)
+        {
+            var count = Header[name].ElementCount;
+            ReadTensor(name, destination.Slice(offset, count));
+            offset += count;
+        }
+    }
+
     public void Dispose()
     {
         if (!_leaveOpen)

@@ -55,6 +55,25 @@ public sealed class SafetensorsWriter
         _next++;
     }
 
+    /// <summary>
+    /// Writes every remaining tensor from consecutive slices of one flat vector, in
+    /// <see cref="Layout"/> order (the order <see cref="SafetensorsReader.ReadFlat"/> reads a
+    /// reference-written file in when given its header's order).
+    /// </summary>
+    public void WriteFlat(ReadOnlySpan<float> flat)
+    {
+        var remaining = Layout.Skip(_next).Sum(e => (long)e.ElementCount);
+        if (remaining != flat.Length)
+            throw new ArgumentException($"The remaining tensors hold {remaining} values, not {flat.Length}.");
+        var offset = 0;
+        while (!IsComplete)
+        {
+            var entry = Next;
+            Write(entry.Name, flat.Slice(offset, entry.ElementCount));
+            offset += entry.ElementCount;
+        }
+    }
+
     /// <summary>Throws unless every tensor was written (a file missing tensors would fail validation on read).</summary>
     public void EnsureComplete()
     {

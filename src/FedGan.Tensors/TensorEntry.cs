@@ -57,4 +57,29 @@ public sealed class SafetensorsHeader
         _byName.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"The file has no tensor named '{name}'.");
 
     public bool TryGet(string name, out TensorEntry entry) => _byName.TryGetValue(name, out entry!);
+
+    /// <summary>Total number of values over all tensors (the length of the flat vector).</summary>
+    public long TotalElements => Tensors.Sum(t => (long)t.ElementCount);
+
+    /// <summary>
+    /// Null when the file holds exactly the <paramref name="expected"/> tensors with the same shapes
+    /// (and, if asked, dtypes); otherwise the first difference, worded for an error response.
+    /// </summary>
+    public string? FindMismatch(IEnumerable<TensorSpec> expected, bool compareDTypes = false)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var wanted = expected.ToList();
+        foreach (var spec in wanted)
+        {
+            if (!_byName.TryGetValue(spec.Name, out var entry))
+                return $"tensor '{spec.Name}' is missing.";
+            if (!entry.Shape.SequenceEqual(spec.Shape))
+                return $"tensor '{spec.Name}' has shape [{string.Join(", ", entry.Shape)}], expected [{string.Join(", ", spec.Shape)}].";
+            if (compareDTypes && entry.DType != spec.DType)
+                return $"tensor '{spec.Name}' is {entry.DType.WireName()}, expected {spec.DType.WireName()}.";
+        }
+        var names = wanted.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var extra = Tensors.FirstOrDefault(t => !names.Contains(t.Name));
+        return extra is null ? null : $"tensor '{extra.Name}' is not part of the model.";
+    }
 }

@@ -139,3 +139,39 @@ internal sealed class ForwardOnlyStream(byte[] bytes) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
+
+public class SafetensorsLayoutTests
+{
+    private static readonly TensorSpec[] Model = [new("a", [2, 1]), new("b", [2]), new("h", [])];
+
+    [Fact]
+    public void Header_matching_the_model_has_no_mismatch()
+    {
+        using var reader = SafetensorsReader.Open(new MemoryStream(HandMadeFile.ThreeDtypes()));
+
+        Assert.Null(reader.Header.FindMismatch(Model));
+        Assert.Equal(5, reader.Header.TotalElements);
+        Assert.Contains("'b' is BF16, expected F32", reader.Header.FindMismatch(Model, compareDTypes: true));
+    }
+
+    [Fact]
+    public void Missing_extra_or_reshaped_tensors_are_named()
+    {
+        using var reader = SafetensorsReader.Open(new MemoryStream(HandMadeFile.ThreeDtypes()));
+
+        Assert.Equal("tensor 'c' is missing.", reader.Header.FindMismatch([.. Model, new TensorSpec("c", [1])]));
+        Assert.Equal("tensor 'h' is not part of the model.", reader.Header.FindMismatch(Model[..2]));
+        Assert.Equal("tensor 'a' has shape [2, 1], expected [1, 2].", reader.Header.FindMismatch([new("a", [1, 2]), Model[1], Model[2]]));
+    }
+
+    [Fact]
+    public void Flat_read_concatenates_tensors_in_the_given_order()
+    {
+        using var reader = SafetensorsReader.Open(new ForwardOnlyStream(HandMadeFile.ThreeDtypes()));
+        var flat = new float[5];
+
+        reader.ReadFlat(["a", "b", "h"], flat);
+
+        Assert.Equal([1.0f, -2.5f, 0.5f, float.NegativeInfinity, 65504f], flat);
+    }
+}

@@ -127,3 +127,24 @@ public class SafetensorsWriterTests
         return stream.ToArray();
     }
 }
+
+public class SafetensorsFlatTests
+{
+    [Fact]
+    public void Flat_vector_round_trips_through_a_file_in_layout_order()
+    {
+        using var stream = new MemoryStream();
+        var writer = new SafetensorsWriter(stream, [new TensorSpec("z.bias", [2]), new TensorSpec("a.weight", [2, 2])]);
+        // Layout order is by name: a.weight (4 values) then z.bias (2 values).
+        Assert.Equal(["a.weight", "z.bias"], writer.Layout.Select(e => e.Name));
+
+        writer.WriteFlat([1f, 2f, 3f, 4f, 5f, 6f]);
+        stream.Position = 0;
+        using var reader = SafetensorsReader.Open(stream);
+        var flat = new float[6];
+        reader.ReadFlat(reader.Header.Tensors.Select(t => t.Name).ToArray(), flat);
+
+        Assert.Equal([1f, 2f, 3f, 4f, 5f, 6f], flat);
+        Assert.Equal([5f, 6f], reader.ReadTensor("z.bias"));
+    }
+}
