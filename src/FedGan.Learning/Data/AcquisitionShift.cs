@@ -1,0 +1,86 @@
+namespace FedGan.Learning.Data;
+
+/// <summary>
+/// How one site's scanner differs from the others: a Gaussian blur (optics, sigma in pixels), then
+/// contrast around mid-grey and a brightness offset, then additive Gaussian sensor noise; results
+/// are clamped to [0,1]. The same parameters and seed always give the same images.
+/// </summary>
+public sealed record AcquisitionShift(double Contrast, double Brightness, double NoiseStd, double BlurSigma, int NoiseSeed)
+{
+    /// <summary>No change at all.</summary>
+    public static AcquisitionShift None { get; } = new(1.0, 0.0, 0.0, 0.0, 0);
+
+    // Ranges chosen so a shifted Fashion-MNIST image is still plainly recognisable, yet the
+    // sites' intensity histograms differ measurably (a realistic scanner-to-scanner spread).
+    internal const double MaxContrastChange = 0.25;
+    internal const double MaxBrightnessChange = 0.08;
+    internal const double MaxNoiseStd = 0.04;
+    internal const double MaxBlurSigma = 1.0;
+
+    public bool IsIdentity => Contrast == 1.0 && Brightness == 0.0 && NoiseStd == 0.0 && BlurSigma == 0.0;
+
+    private void ShiftIntensities(Span<float> image, int imageIndex)
+    {
+        var noise = NoiseStd > 0 ? new Random(SeedSequence.Derive(NoiseSeed, imageIndex)) : null;
+        var pending = 0.0;
+        var hasPending = false;
+        for (var p = 0; p < image.Length; p++)
+        {
+            var value = (image[p] - 0.5) * Contrast + 0.5 + Brightness;
+            if (noise is not null)
+            {
+                // Box-Muller gives two independent normals per pair of uniforms: use both.
+                if (!hasPending)
+                {
+                    var (first, second) = RandomDraws.StandardNormalPair(noise);
+                    value += NoiseStd * first;
+                    pending = second;
+                    hasPending = true;
+                }
+                else
+                {
+                    value += NoiseStd * pending;
+                    hasPending = false;
+                }
+            }
+            image[p] = (float)Math.Clamp(value, 0.0, 1.0);
+        }
+    }
+
+    /// <summary>A site's shift drawn from <paramref name="random"/>, within the ranges above.</summary>
+    internal static AcquisitionShift Draw(Random random)
+    {
+        var contrast = 1.0 + MaxContrastChange * (2 * random.NextDouble() - 1);
+        var brightness = MaxBrightnessChange * (2 * random.NextDouble() - 1);
+        var noise = MaxNoiseStd * random.NextDouble();
+        var blur = MaxBlurSigma * random.NextDouble();
+        return new AcquisitionShift(contrast, brightness, noise, blur, random.Next());
+    }
+
+    public LabeledImages Apply(LabeledImages images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        if (!(Contrast > 0) || !double.IsFinite(Contrast) || !double.IsFinite(Brightness) || !(NoiseStd >= 0) || !(BlurSigma >= 0))
+            throw new InvalidOperationException($"Invalid acquisition shift {this}.");
+        if (IsIdentity)
+            return images;
+
+        var pixels = (float[])images.Pixels.Clone();
+        var size = images.PixelsPerImage;
+        var kernel = BlurSigma > 0 ? GaussianBlur.Kernel(BlurSigma) : null;
+        // Each image draws its noise from its own stream (derived from NoiseSeed and its index),
+        // so images can be shifted in parallel and the result does not depend on scheduling.
+        Parallel.For(0, images.Count,
+            () => new float[size],
+            (i, _, scratch) =>
+            {
+                var image = pixels.AsSpan(i * size, size);
+                if (kernel is not null)
+                    GaussianBlur.Apply(image, images.Height, images.Width, kernel, scratch);
+                ShiftIntensities(image, i);
+                return scratch;
+            },
+            _ => { });
+        return new LabeledImages(pixels, images.Labels, images.Height, images.Width, images.ClassNames);
+    }
+}

@@ -1,0 +1,85 @@
+namespace FedGan.Tensors;
+
+/// <summary>One tensor as a safetensors header describes it; offsets are relative to the start of the data section.</summary>
+public sealed record TensorEntry(string Name, TensorDType DType, int[] Shape, long Begin, long End)
+{
+    public int ElementCount => ElementCountOf(Shape);
+
+    public long ByteLength => End - Begin;
+
+    /// <summary>The product of the dimensions (1 for a scalar, shape []).</summary>
+    public static int ElementCountOf(IReadOnlyList<int> shape)
+    {
+        long count = 1;
+        foreach (var dimension in shape)
+        {
+            if (dimension < 0)
+                throw new ArgumentException($"Dimension {dimension} of shape [{string.Join(", ", shape)}] is negative.");
+            count *= dimension;
+            if (count > Array.MaxLength)
+                throw new ArgumentException($"Shape [{string.Join(", ", shape)}] has more elements than one array can hold.");
+        }
+        return (int)count;
+    }
+}
+
+/// <summary>A parsed and validated safetensors header: entries in data order, plus the free-form metadata.</summary>
+public sealed class SafetensorsHeader
+{
+    private readonly Dictionary<string, TensorEntry> _byName;
+
+    internal SafetensorsHeader(IReadOnlyList<TensorEntry> tensors, IReadOnlyDictionary<string, string>? metadata, long headerLength)
+    {
+        Tensors = tensors;
+        Metadata = metadata;
+        HeaderLength = headerLength;
+        _byName = tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>Tensors in the order their bytes appear in the file.</summary>
+    public IReadOnlyList<TensorEntry> Tensors { get; }
+
+    /// <summary>The "__metadata__" map, or null when the file has none.</summary>
+    public IReadOnlyDictionary<string, string>? Metadata { get; }
+
+    /// <summary>Length N of the JSON header (padding included), as stored in the first 8 bytes.</summary>
+    public long HeaderLength { get; }
+
+    /// <summary>Offset of the data section from the start of the file.</summary>
+    public long DataStart => 8 + HeaderLength;
+
+    public long DataLength => Tensors.Count == 0 ? 0 : Tensors[^1].End;
+
+    /// <summary>Length the whole file must have.</summary>
+    public long FileLength => DataStart + DataLength;
+
+    public TensorEntry this[string name] =>
+        _byName.TryGetValue(name, out var entry) ? entry : throw new KeyNotFoundException($"The file has no tensor named '{name}'.");
+
+    public bool TryGet(string name, out TensorEntry entry) => _byName.TryGetValue(name, out entry!);
+
+    /// <summary>Total number of values over all tensors (the length of the flat vector).</summary>
+    public long TotalElements => Tensors.Sum(t => (long)t.ElementCount);
+
+    /// <summary>
+    /// Null when the file holds exactly the <paramref name="expected"/> tensors with the same shapes
+    /// (and, if asked, dtypes); otherwise the first difference, worded for an error response.
+    /// </summary>
+    public string? FindMismatch(IEnumerable<TensorSpec> expected, bool compareDTypes = false)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        var wanted = expected.ToList();
+        foreach (var spec in wanted)
+        {
+            if (!_byName.TryGetValue(spec.Name, out var entry))
+                return $"tensor '{spec.Name}' is missing.";
+            if (!entry.Shape.SequenceEqual(spec.Shape))
+                return $"tensor '{spec.Name}' has shape [{string.Join(", ", entry.Shape)}], expected [{string.Join(", ", spec.Shape)}].";
+            if (compareDTypes && entry.DType != spec.DType)
+                return $"tensor '{spec.Name}' is {entry.DType.WireName()}, expected {spec.DType.WireName()}.";
+        }
+        var names = wanted.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        var extra = Tensors.FirstOrDefault(t => !names.Contains(t.Name));
+        return extra is null ? null : $"tensor '{extra.Name}' is not part of the model.";
+    }
+}
