@@ -1,0 +1,24 @@
+namespace FedGan.Contracts;
+
+/// <summary>
+/// Stable problem-details codes clients switch on. Framework-level codes (invalid_request,
+/// unauthenticated, forbidden, not_found, payload_too_large, rate_limited) come with every service.
+/// </summary>
+public static class ErrorCodes
+{
+    public const string PrivacyBudgetExceeded = "privacy_budget_exceeded";
+    public const string StudyNotFound = "study_not_found";
+    public const string StudyExists = "study_exists";
+    public const string RoundNotFound = "round_not_found";
+    public const string RoundClosed = "round_closed";
+    public const string SiteNotAdmitted = "site_not_admitted";
+    public const string UpdateMalformed = "update_malformed";
+    public const string UpdateShapeMismatch = "update_shape_mismatch";
+    public const string UpdateNotFinite = "update_not_finite";
+    public const string UpdateNormExceeded = "update_norm_exceeded";
+    public const string UpdateConflict = "update_conflict";
+    public const string VersionNotFound = "version_not_found";
+    public const string VersionConflict = "version_conflict";
+    public const string WeightsNotFound = "weights_not_found";
+    public const string WeightsMismatch = "weights_mismatch";
+}

@@ -1,0 +1,45 @@
+namespace FedGan.Contracts.Studies;
+
+public enum RoundState
+{
+    /// <summary>Admitted sites may fetch the task and upload.</summary>
+    Open,
+
+    /// <summary>No more uploads; the aggregator is producing the next version.</summary>
+    Closed,
+
+    /// <summary>The next version is published and the privacy ledger settled.</summary>
+    Completed,
+
+    /// <summary>Too few updates by the deadline: nothing published, every reservation released.</summary>
+    Failed,
+}
+
+/// <summary>A round as the scheduler tracks it.</summary>
+public sealed record RoundInfo(
+    string StudyId,
+    int Round,
+    RoundState State,
+    int GlobalVersion,
+    IReadOnlyList<string> AdmittedSites,
+    IReadOnlyList<string> RefusedSites,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset Deadline,
+    DateTimeOffset? ClosedAt,
+    int? PublishedVersion,
+    IReadOnlyList<string> ContributingSites);
+
+/// <summary>
+/// What an edge trainer is asked to do: train on version <see cref="ModelVersion"/> (check its hash)
+/// with these settings and upload one update before <see cref="Deadline"/>.
+/// </summary>
+public sealed record TrainingTask(
+    string StudyId,
+    int Round,
+    int ModelVersion,
+    string ModelSha256,
+    Models.ModelArchitecture Architecture,
+    TrainingSettings Training,
+    PrivacySettings Privacy,
+    UpdateSettings Update,
+    DateTimeOffset Deadline);
