@@ -14,8 +14,22 @@ public sealed record UpdateReceipt(
     double L2Norm,
     DateTimeOffset AcceptedAt);
 
-/// <summary>The scheduler asks the aggregator to close round <c>r</c> and publish version <c>base + 1</c>.</summary>
-public sealed record AggregationRequest(int BaseVersion, Studies.AggregationSettings Settings, double UpdateClipNorm);
+/// <summary>
+/// The scheduler tells the aggregator about a round when it opens it: which sites may upload, until
+/// when, on top of which version, and how updates are bounded and combined. Idempotent.
+/// </summary>
+public sealed record RoundRegistration(
+    int BaseVersion,
+    IReadOnlyList<string> AdmittedSites,
+    DateTimeOffset Deadline,
+    double UpdateClipNorm,
+    Studies.AggregationSettings Aggregation);
+
+/// <summary>
+/// The scheduler asks the aggregator to close round <c>r</c> (no upload is accepted after) and to
+/// publish version <c>base + 1</c>, with each contributing site's epsilon so far for the lineage.
+/// </summary>
+public sealed record AggregationRequest(IReadOnlyDictionary<string, double>? EpsilonBySite);
 
 /// <summary>The version the aggregation published and whose updates it used.</summary>
 public sealed record AggregationResult(int Version, string WeightsSha256, IReadOnlyList<Models.Contribution> Contributions);
