@@ -2,6 +2,9 @@ namespace FedGan.Contracts.Studies;
 
 public enum RoundState
 {
+    /// <summary>Sites are being admitted (privacy reservations) and the aggregator told of the round.</summary>
+    Opening,
+
     /// <summary>Admitted sites may fetch the task and upload.</summary>
     Open,
 
@@ -27,7 +30,10 @@ public sealed record RoundInfo(
     DateTimeOffset Deadline,
     DateTimeOffset? ClosedAt,
     int? PublishedVersion,
-    IReadOnlyList<string> ContributingSites);
+    IReadOnlyList<string> UploadedSites,
+    IReadOnlyList<string> ContributingSites,
+    IReadOnlyDictionary<string, double> EpsilonBySite,
+    string? FailureReason);
 
 /// <summary>
 /// What an edge trainer is asked to do: train on version <see cref="ModelVersion"/> (check its hash)

@@ -1,3 +1,6 @@
+using FedGan.RoundScheduler.Clients;
+using FedGan.RoundScheduler.Rounds;
+using FedGan.RoundScheduler.Studies;
 using FedGan.Storage;
 
 namespace FedGan.RoundScheduler.Extensions;
@@ -6,7 +9,20 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        // The AppHost names the Redis resource "redis"; the client integration adds its health check.
         builder.AddRedisStore("redis");
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StudyStore>();
+        builder.Services.AddSingleton<StudyLease>();
+        builder.Services.AddSingleton<RoundMetrics>();
+        builder.Services.AddSingleton<TaskBoard>();
+        builder.Services.AddScoped<RoundLifecycle>();
+        builder.Services.AddScoped<StudyCatalog>();
+
+        builder.Services.AddHttpClient<PrivacyAccountantClient>(http => http.BaseAddress = new Uri("https+http://privacyaccountant"));
+        builder.Services.AddHttpClient<AggregatorClient>(http => http.BaseAddress = new Uri("https+http://aggregator"));
+        builder.Services.AddHttpClient<ModelRegistryClient>(http => http.BaseAddress = new Uri("https+http://modelregistry"));
+
+        builder.Services.AddHostedService<RoundCoordinator>();
     }
 }

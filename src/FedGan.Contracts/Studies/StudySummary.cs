@@ -1,0 +1,21 @@
+namespace FedGan.Contracts.Studies;
+
+public enum StudyStatus
+{
+    /// <summary>Rounds are running.</summary>
+    Active,
+
+    /// <summary>Every planned round has finished.</summary>
+    Completed,
+
+    /// <summary>Fewer sites than the quorum can still be admitted within their privacy budgets.</summary>
+    BudgetExhausted,
+}
+
+/// <summary>A study with where it stands.</summary>
+public sealed record StudySummary(
+    StudyDefinition Definition,
+    StudyStatus Status,
+    int CurrentRound,
+    int LatestVersion,
+    DateTimeOffset CreatedAt);

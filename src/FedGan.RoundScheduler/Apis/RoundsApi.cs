@@ -1,0 +1,48 @@
+using FedGan.Contracts;
+using FedGan.Contracts.Studies;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace FedGan.RoundScheduler.Apis;
+
+public static class RoundsApi
+{
+    public static IEndpointRouteBuilder MapRoundsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/studies/{studyId}/rounds").WithTags("Rounds");
+
+        api.MapGet("/", ListRounds)
+            .WithName("ListRounds")
+            .WithSummary("Every round of a study so far, with admitted, uploading and contributing sites.");
+        api.MapGet("/{round:int}", GetRound)
+            .WithName("GetRound")
+            .WithSummary("One round's state.");
+        api.MapPost("/{round:int}/close", CloseRound)
+            .WithName("CloseRound")
+            .WithSummary("Close an open round now: it is aggregated with the updates already accepted.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<List<RoundInfo>>, ProblemHttpResult>> ListRounds(string studyId, [AsParameters] SchedulerServices services)
+    {
+        if (await services.Store.GetStudyAsync(studyId) is not { } study)
+        {
+            return ApiProblem.NotFound(ErrorCodes.StudyNotFound, $"There is no study '{studyId}'.");
+        }
+
+        var rounds = await services.Store.GetRoundsAsync(studyId, study.CurrentRound);
+        return TypedResults.Ok(rounds.Select(r => r.ToInfo()).ToList());
+    }
+
+    public static async Task<Results<Ok<RoundInfo>, ProblemHttpResult>> GetRound(string studyId, int round, [AsParameters] SchedulerServices services) =>
+        await services.Store.GetRoundAsync(studyId, round) is { } record
+            ? TypedResults.Ok(record.ToInfo())
+            : ApiProblem.NotFound(ErrorCodes.RoundNotFound, $"Study '{studyId}' has no round {round}.");
+
+    public static async Task<Results<Ok<RoundInfo>, ProblemHttpResult>> CloseRound(string studyId, int round, [AsParameters] SchedulerServices services)
+    {
+        var record = await services.Lifecycle.CloseNowAsync(studyId, round);
+        return record is null
+            ? ApiProblem.NotFound(ErrorCodes.RoundNotFound, $"Study '{studyId}' has no round {round}.")
+            : TypedResults.Ok(record.ToInfo());
+    }
+}
