@@ -33,18 +33,12 @@ public sealed class PerExampleConv2d : PerExampleLayer
 
     public override (Tensor Inputs, Tensor OutputGradients) RecordSequences(Tensor input, Tensor outputGradient, int rowsPerRecord)
     {
-        var rows = input.shape[0];
-        var n = rows / rowsPerRecord;
         // (rows, in*k*k, L): channel-major patches, the same order as Weight.reshape(out, -1).
-        using var patches = nn.functional.unfold(input, KernelSize, padding: Padding, stride: Stride);
-        var positions = patches.shape[2];
-        var patchSize = patches.shape[1];
-        var a = patches.reshape(rowsPerRecord, n, patchSize, positions)
-            .permute(1, 0, 3, 2)
-            .reshape(n, rowsPerRecord * positions, patchSize);
-        var b = outputGradient.reshape(rowsPerRecord, n, OutChannels, positions)
-            .permute(1, 0, 3, 2)
-            .reshape(n, rowsPerRecord * positions, OutChannels);
+        var patches = nn.functional.unfold(input, KernelSize, padding: Padding, stride: Stride);
+        var a = JoinRecordRows(patches, rowsPerRecord);
+        if (!ReferenceEquals(a, patches))
+            patches.Dispose();
+        var b = JoinRecordRows(outputGradient.flatten(2), rowsPerRecord);
         return (a, b);
     }
 }

@@ -33,8 +33,18 @@ public abstract class PerExampleLayer : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Regroups a batch laid out as <paramref name="rowsPerRecord"/> consecutive blocks of n rows
-    /// (row j of every block belongs to record j) into per-record sequences:
-    /// A (n, T, in) of inputs and B (n, T, out) of output gradients, T = positions x rows per record.
+    /// (row j of every block belongs to record j) into per-record sequences, feature-major:
+    /// A (n, in, T) of inputs and B (n, out, T) of output gradients, T = positions x rows per record.
     /// </summary>
     public abstract (Tensor Inputs, Tensor OutputGradients) RecordSequences(Tensor input, Tensor outputGradient, int rowsPerRecord);
+
+    /// <summary>(rows, features, L) to (n, features, rowsPerRecord x L): record j's rows side by side.</summary>
+    protected static Tensor JoinRecordRows(Tensor rows, int rowsPerRecord)
+    {
+        if (rowsPerRecord == 1)
+            return rows;
+        var n = rows.shape[0] / rowsPerRecord;
+        // Concatenating along the last axis copies whole contiguous blocks, unlike a transposing reshape.
+        return cat(Enumerable.Range(0, rowsPerRecord).Select(r => rows.narrow(0, r * n, n)).ToArray(), 2);
+    }
 }

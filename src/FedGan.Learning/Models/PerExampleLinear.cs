@@ -20,9 +20,8 @@ public sealed class PerExampleLinear : PerExampleLayer
 
     public override (Tensor Inputs, Tensor OutputGradients) RecordSequences(Tensor input, Tensor outputGradient, int rowsPerRecord)
     {
-        var n = input.shape[0] / rowsPerRecord;
         return (
-            input.reshape(rowsPerRecord, n, InFeatures).transpose(0, 1),
-            outputGradient.reshape(rowsPerRecord, n, OutFeatures).transpose(0, 1));
+            JoinRecordRows(input.unsqueeze(2), rowsPerRecord),
+            JoinRecordRows(outputGradient.unsqueeze(2), rowsPerRecord));
     }
 }
