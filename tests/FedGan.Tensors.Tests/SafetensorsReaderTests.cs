@@ -1,0 +1,141 @@
+namespace FedGan.Tensors.Tests;
+
+public class SafetensorsReaderTests
+{
+    [Fact]
+    public void Reads_a_hand_made_file_with_three_dtypes_and_metadata()
+    {
+        var content = Safetensors.Deserialize(HandMadeFile.ThreeDtypes());
+
+        Assert.Equal(["a", "b", "h"], content.Tensors.Select(t => t.Name));
+        Assert.Equal([2, 1], content["a"].Shape);
+        Assert.Equal([1.0f, -2.5f], content["a"].Values);
+        Assert.Equal([0.5f, float.NegativeInfinity], content["b"].Values);
+        Assert.Empty(content["h"].Shape);
+        Assert.Equal([65504f], content["h"].Values);
+        Assert.Equal(new Dictionary<string, string> { ["format"] = "pt", ["round"] = "7" }, content.Metadata);
+    }
+
+    [Fact]
+    public void Reads_the_reference_implementations_example()
+    {
+        // The 0..5 "attn.0" file from the reference's test suite (see SafetensorsWriterTests).
+        var bytes = HandMadeFile.Build(
+            "{\"attn.0\":{\"dtype\":\"F32\",\"shape\":[1,2,3],\"data_offsets\":[0,24]}}",
+            0, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64);
+
+        var tensor = Safetensors.Deserialize(bytes)["attn.0"];
+
+        Assert.Equal([1, 2, 3], tensor.Shape);
+        Assert.Equal([0f, 1f, 2f, 3f, 4f, 5f], tensor.Values);
+    }
+
+    [Theory]
+    [InlineData(TensorDType.F32)]
+    [InlineData(TensorDType.F16)]
+    [InlineData(TensorDType.BF16)]
+    public void Round_trip_keeps_names_shapes_metadata_and_representable_values(TensorDType dtype)
+    {
+        // Small integers and halves are exact in all three encodings.
+        NamedTensor[] tensors =
+        [
+            new("generator.fc.weight", [3, 2], [1f, -2f, 0.5f, 0f, 96f, -0.25f]),
+            new("generator.fc.bias", [3], [3f, 4f, -8f]),
+            new("empty", [0, 4], []),
+        ];
+        var metadata = new Dictionary<string, string> { ["round"] = "3", ["site"] = "hospital-2" };
+
+        var content = Safetensors.Deserialize(Safetensors.Serialize(tensors, metadata, dtype));
+
+        Assert.Equal(metadata, content.Metadata);
+        foreach (var tensor in tensors)
+        {
+            Assert.Equal(tensor.Shape, content[tensor.Name].Shape);
+            Assert.Equal(tensor.Values, content[tensor.Name].Values);
+        }
+    }
+
+    [Fact]
+    public void Bfloat16_round_trip_rounds_to_the_nearest_representable_value()
+    {
+        // 1 + 2^-7 + 2^-9 lies between bfloat16 values 1 + 2^-7 and 1 + 2^-6, nearer the first.
+        var value = 1f + MathF.Pow(2, -7) + MathF.Pow(2, -9);
+
+        var back = Safetensors.Deserialize(Safetensors.Serialize([new NamedTensor("x", [1], [value])], dtype: TensorDType.BF16));
+
+        Assert.Equal(1f + MathF.Pow(2, -7), back["x"].Values[0]);
+    }
+
+    [Fact]
+    public void Streams_a_file_forward_only_skipping_tensors()
+    {
+        var bytes = HandMadeFile.ThreeDtypes();
+        using var reader = SafetensorsReader.Open(new ForwardOnlyStream(bytes));
+
+        Assert.Equal([0.5f, float.NegativeInfinity], reader.ReadTensor("b")); // skips a's 8 bytes
+        var h = new float[1];
+        reader.ReadTensor("h", h);
+        Assert.Equal(65504f, h[0]);
+        Assert.Contains("forward-only", Assert.Throws<InvalidOperationException>(() => reader.ReadTensor("a")).Message);
+    }
+
+    [Fact]
+    public void Seekable_stream_reads_in_any_order_and_leaves_the_stream_open_when_asked()
+    {
+        var stream = new MemoryStream(HandMadeFile.ThreeDtypes());
+        using (var reader = SafetensorsReader.Open(stream, leaveOpen: true))
+        {
+            Assert.Equal([65504f], reader.ReadTensor("h"));
+            Assert.Equal([1.0f, -2.5f], reader.ReadTensor("a"));
+            Assert.Equal(3, reader.Header.Tensors.Count);
+        }
+        Assert.True(stream.CanRead);
+    }
+
+    [Fact]
+    public void Large_tensors_stream_through_in_chunks()
+    {
+        // 100,003 values cross the reader's 64 KiB chunks at an odd boundary.
+        var values = Enumerable.Range(0, 100_003).Select(i => (float)(i % 251) - 125f).ToArray();
+        var bytes = Safetensors.Serialize([new NamedTensor("big", [100_003], values)], dtype: TensorDType.F16);
+
+        using var reader = SafetensorsReader.Open(new ForwardOnlyStream(bytes));
+
+        Assert.Equal(values, reader.ReadTensor("big"));
+    }
+
+    [Fact]
+    public void Destination_of_the_wrong_size_is_refused()
+    {
+        using var reader = SafetensorsReader.Open(new MemoryStream(HandMadeFile.ThreeDtypes()));
+
+        Assert.Throws<ArgumentException>(() => reader.ReadTensor("a", new float[3]));
+        Assert.Throws<KeyNotFoundException>(() => reader.ReadTensor("missing"));
+    }
+}
+
+/// <summary>An upload body: readable once, front to back, length unknown.</summary>
+internal sealed class ForwardOnlyStream(byte[] bytes) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        // Hand out at most 1000 bytes per call, as a network stream would.
+        var n = Math.Min(Math.Min(count, 1000), bytes.Length - _position);
+        Array.Copy(bytes, _position, buffer, offset, n);
+        _position += n;
+        return n;
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
