@@ -1,0 +1,80 @@
+namespace FedGan.Privacy.Tests;
+
+public sealed class NoiseCalibrationTests
+{
+    private static readonly RdpAccountant Rdp = new();
+
+    [Fact]
+    public void Matches_opacus_noise_search()
+    {
+        // pytorch/opacus opacus/tests/accountants_test.py, test_get_noise_multiplier: epsilon 8,
+        // delta 1e-5, rate 0.04, 90 epochs (int(90/0.04) = 2250 steps) -> 1.425307617. Opacus'
+        // bisection (accountants/utils.py) returns the last sigma that met the target once it is
+        // within its epsilon tolerance, so its answer is feasible but not the smallest: ours must
+        // be feasible too, no larger, and close to it.
+        const double opacusSigma = 1.425307617;
+        Assert.True(Rdp.GetPrivacySpent([new(opacusSigma, 0.04, 2250)], 1e-5).Epsilon <= 8);
+
+        var sigma = NoiseCalibration.FindNoiseMultiplier(Rdp, 8, 1e-5, 0.04, 2250);
+        Assert.True(Rdp.GetPrivacySpent([new(sigma, 0.04, 2250)], 1e-5).Epsilon <= 8);
+        Assert.True(sigma <= opacusSigma, $"{sigma} > {opacusSigma}");
+        Assert.Equal(opacusSigma, sigma, opacusSigma * 0.01);
+    }
+
+    public static TheoryData<double, double, long, double> Grid()
+    {
+        var data = new TheoryData<double, double, long, double>();
+        foreach (var epsilon in new[] { 0.5, 2, 8 })
+        {
+            foreach (var q in new[] { 0.001, 0.05, 1 })
+            {
+                foreach (var steps in new long[] { 1, 1000 })
+                {
+                    data.Add(epsilon, q, steps, 1e-5);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Grid))]
+    public void Rdp_answer_never_overshoots_and_is_nearly_the_smallest(double target, double q, long steps, double delta)
+    {
+        var sigma = NoiseCalibration.FindNoiseMultiplier(Rdp, target, delta, q, steps);
+        Assert.True(Rdp.GetPrivacySpent([new(sigma, q, steps)], delta).Epsilon <= target);
+        var slightlyLess = sigma * (1 - 2 * NoiseCalibration.RelativeTolerance);
+        Assert.True(Rdp.GetPrivacySpent([new(slightlyLess, q, steps)], delta).Epsilon > target);
+    }
+
+    [Fact]
+    public void No_sampling_needs_no_noise()
+    {
+        Assert.Equal(0, NoiseCalibration.FindNoiseMultiplier(Rdp, 1, 1e-5, 0, 100));
+        Assert.Equal(0, NoiseCalibration.FindNoiseMultiplier(Rdp, 1, 1e-5, 0.1, 0));
+    }
+
+    [Theory]
+    [InlineData(0.0, 1e-5, 0.01, 100L)]
+    [InlineData(-1.0, 1e-5, 0.01, 100L)]
+    [InlineData(double.NaN, 1e-5, 0.01, 100L)]
+    [InlineData(double.PositiveInfinity, 1e-5, 0.01, 100L)]
+    [InlineData(1.0, 0.0, 0.01, 100L)]
+    [InlineData(1.0, 1.5, 0.01, 100L)]
+    [InlineData(1.0, 1e-5, 1.5, 100L)]
+    [InlineData(1.0, 1e-5, -0.1, 100L)]
+    [InlineData(1.0, 1e-5, 0.01, -1L)]
+    public void Invalid_arguments_are_refused(double epsilon, double delta, double q, long steps)
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => NoiseCalibration.FindNoiseMultiplier(Rdp, epsilon, delta, q, steps));
+    }
+
+    [Fact]
+    public void Unreachable_target_is_refused_with_a_reason()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            NoiseCalibration.FindNoiseMultiplier(Rdp, 1e-7, 1e-10, 1, 1_000_000));
+        Assert.Contains("No noise multiplier", error.Message);
+    }
+}
