@@ -22,7 +22,9 @@ public static class CommandLineHost
 
         try
         {
-            return await parsed.InvokeAsync();
+            // The library's default handler would print a stack trace and exit 1 before the
+            // catches below could apply the CLI contract.
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (CliUsageException ex)
         {

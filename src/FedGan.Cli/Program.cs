@@ -1,10 +1,14 @@
 using System.CommandLine;
 using FedGan.Cli;
 using FedGan.Cli.Commands;
+using FedGan.Cli.Commands.Bench;
+using FedGan.Cli.Commands.Privacy;
 
 var root = new RootCommand("fedgan: train one conditional GAN across hospitals without moving their images.")
 {
     InfoCommand.Create(),
+    PrivacyCommand.Create(),
+    BenchCommand.Create(),
 };
 
 return await CommandLineHost.RunAsync(root, args);

@@ -13,9 +13,9 @@ internal static class ErrorFunction
 
     public static double Erfc(double x)
     {
-        if (double.IsNaN(x))
+        if (double.IsNaN(x) || double.IsInfinity(x))
         {
-            return double.NaN;
+            return double.IsNaN(x) ? double.NaN : x > 0 ? 0 : 2;
         }
 
         if (x < 0)
@@ -30,9 +30,9 @@ internal static class ErrorFunction
 
     public static double LogErfc(double x)
     {
-        if (double.IsNaN(x))
+        if (double.IsNaN(x) || double.IsPositiveInfinity(x))
         {
-            return double.NaN;
+            return double.IsNaN(x) ? double.NaN : double.NegativeInfinity;
         }
 
         if (x < SeriesLimit)

@@ -20,17 +20,15 @@ public sealed record GaussianMechanismSteps(double NoiseMultiplier, double Sampl
     private static double ValidNoise(double value) =>
         double.IsFinite(value) && value >= 0
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(NoiseMultiplier), value,
-                "The noise multiplier must be a finite number >= 0.");
+            : throw PrivacyArguments.OutOfRange(nameof(NoiseMultiplier), value, "The noise multiplier must be a finite number >= 0.");
 
     private static double ValidRate(double value) =>
         value is >= 0 and <= 1
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(SamplingRate), value,
-                "The sampling rate must be between 0 and 1.");
+            : throw PrivacyArguments.OutOfRange(nameof(SamplingRate), value, "The sampling rate must be between 0 and 1.");
 
     private static long ValidSteps(long value) =>
         value >= 0
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(Steps), value, "The number of steps must be >= 0.");
+            : throw PrivacyArguments.OutOfRange(nameof(Steps), value, "The number of steps must be >= 0.");
 }

@@ -19,7 +19,7 @@ public static class NoiseCalibration
         PrivacyArguments.RequireDelta(delta);
         if (!(targetEpsilon > 0) || double.IsPositiveInfinity(targetEpsilon))
         {
-            throw new ArgumentOutOfRangeException(nameof(targetEpsilon), targetEpsilon, "The target epsilon must be a finite number > 0.");
+            throw PrivacyArguments.OutOfRange(nameof(targetEpsilon), targetEpsilon, "The target epsilon must be a finite number > 0.");
         }
 
         // Validates the rate and steps with the same messages as any history entry.
@@ -39,8 +39,7 @@ public static class NoiseCalibration
             high *= 2;
             if (high > MaxNoiseMultiplier)
             {
-                throw new ArgumentOutOfRangeException(nameof(targetEpsilon), targetEpsilon,
-                    $"No noise multiplier up to {MaxNoiseMultiplier:G} reaches epsilon {targetEpsilon} at delta {delta} for {steps} steps at rate {samplingRate}.");
+                throw new ArgumentOutOfRangeException(nameof(targetEpsilon), $"No noise multiplier up to {MaxNoiseMultiplier:G} reaches epsilon {targetEpsilon} at delta {delta} for {steps} steps at rate {samplingRate}.");
             }
         }
 

@@ -7,9 +7,16 @@ internal static class PrivacyArguments
     {
         if (!(delta > 0 && delta < 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(delta), delta, "Delta must be strictly between 0 and 1.");
+            throw PrivacyArguments.OutOfRange(nameof(delta), delta, "Delta must be strictly between 0 and 1.");
         }
     }
+
+    /// <summary>
+    /// An out-of-range error whose message is one line naming the value, so command-line tools can
+    /// show it as is (the framework's own form appends the value on a second line).
+    /// </summary>
+    public static ArgumentOutOfRangeException OutOfRange(string parameter, object value, string message) =>
+        new(parameter, $"{message.TrimEnd('.')} (got {value}).");
 
     public static void RequireHistory(IReadOnlyList<GaussianMechanismSteps> history)
     {

@@ -25,7 +25,7 @@ public sealed class RdpAccountant : IPrivacyAccountant
         {
             if (!(order > 1))
             {
-                throw new ArgumentOutOfRangeException(nameof(orders), order, "Every Renyi order must be greater than 1.");
+                throw PrivacyArguments.OutOfRange(nameof(orders), order, "Every Renyi order must be greater than 1.");
             }
         }
     }
@@ -38,7 +38,8 @@ public sealed class RdpAccountant : IPrivacyAccountant
     {
         PrivacyArguments.RequireDelta(delta);
         var (epsilon, order) = RdpConversion.ToEpsilon(orders, ComputeRdp(history), delta);
-        return new PrivacySpent(epsilon, delta, order);
+        // No order bounds an infinite epsilon; reporting one would suggest otherwise.
+        return new PrivacySpent(epsilon, delta, double.IsPositiveInfinity(epsilon) ? null : order);
     }
 
     /// <summary>The composed RDP of the history at each of <see cref="Orders"/>.</summary>

@@ -37,7 +37,7 @@ public static class RdpConversion
     {
         if (rdp < 0 || double.IsNaN(rdp))
         {
-            throw new ArgumentOutOfRangeException(nameof(rdp), rdp, "A Renyi divergence must be >= 0.");
+            throw PrivacyArguments.OutOfRange(nameof(rdp), rdp, "A Renyi divergence must be >= 0.");
         }
 
         // If even the KL divergence (<= RDP at any order > 1) gives delta >= sqrt(1 - e^-KL),

@@ -18,7 +18,7 @@ public static class SampledGaussianRdp
         var step = new GaussianMechanismSteps(noiseMultiplier, samplingRate, 1);
         if (!(order > 1) || double.IsNaN(order))
         {
-            throw new ArgumentOutOfRangeException(nameof(order), order, "A Renyi order must be greater than 1.");
+            throw PrivacyArguments.OutOfRange(nameof(order), order, "A Renyi order must be greater than 1.");
         }
 
         if (step.SamplingRate == 0)

@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace FedGan.Cli.Commands.Privacy;
+
+/// <summary><c>fedgan privacy</c>: differential privacy accounting for DP-SGD.</summary>
+public static class PrivacyCommand
+{
+    public static Command Create() =>
+        new("privacy", "Differential privacy accounting for Poisson-subsampled Gaussian (DP-SGD) steps.")
+        {
+            PrivacyEpsilonCommand.Create(),
+            PrivacyNoiseCommand.Create(),
+        };
+}

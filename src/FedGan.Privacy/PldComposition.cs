@@ -1,0 +1,145 @@
+using System.Numerics;
+
+namespace FedGan.Privacy;
+
+/// <summary>
+/// Composes discrete PLDs (each repeated a number of times) by multiplying their Fourier
+/// transforms, as dp_accounting does. The composed support is cut to a window outside of which a
+/// Chernoff bound leaves at most <c>tailMass</c>; the FFT is circular, so that outside mass folds
+/// back into the window as extra (non-negative, hence pessimistic) mass, and the bound on the mass
+/// above the window is added to the mass at +infinity. The result therefore still dominates.
+/// </summary>
+internal static class PldComposition
+{
+    public static PrivacyLossPmf Compose(IReadOnlyList<(PrivacyLossPmf Pmf, long Count)> parts, double tailMass)
+    {
+        var interval = parts[0].Pmf.Interval;
+        var logNoInfinity = 0.0;
+        foreach (var (pmf, count) in parts)
+        {
+            logNoInfinity += count * AccurateMath.Log1p(-pmf.InfinityMass);
+        }
+
+        var infinityMass = -AccurateMath.Expm1(logNoInfinity);
+        if (parts.Count == 1 && parts[0].Count == 1)
+        {
+            return parts[0].Pmf;
+        }
+
+        var (low, high, aboveHigh) = Window(parts, tailMass);
+        var size = Fft.NextPowerOfTwo(high - low + 1);
+        if (size > PldLimits.MaxComposedPoints)
+        {
+            throw new GridTooFineException();
+        }
+
+        var product = new Complex[size];
+        Array.Fill(product, Complex.One);
+        long offset = 0;
+        var buffer = new Complex[size];
+        foreach (var (pmf, count) in parts)
+        {
+            Array.Clear(buffer);
+            for (var i = 0; i < pmf.Masses.Length; i++)
+            {
+                buffer[i % size] += pmf.Masses[i];
+            }
+
+            Fft.Forward(buffer);
+            for (var f = 0; f < size; f++)
+            {
+                product[f] *= Power(buffer[f], count);
+            }
+
+            offset += count * pmf.FirstIndex;
+        }
+
+        Fft.Inverse(product);
+        // Circular slot p holds the mass of composed indices j = p + offset (mod size); place it at
+        // the j that lies in [low, low + size).
+        var masses = new double[size];
+        var shift = (int)Modulo(offset - low, size);
+        for (var p = 0; p < size; p++)
+        {
+            masses[(p + shift) % size] = Math.Max(0, product[p].Real);
+        }
+
+        return new PrivacyLossPmf(interval, low, masses, Math.Min(1, infinityMass + aboveHigh));
+    }
+
+    /// <summary>z^n through polar form: exact in exponent for large n where repeated squaring would accumulate error.</summary>
+    private static Complex Power(Complex z, long n)
+    {
+        var magnitude = z.Magnitude;
+        if (magnitude == 0)
+        {
+            return Complex.Zero;
+        }
+
+        return Complex.FromPolarCoordinates(Math.Exp(n * Math.Log(magnitude)), n * z.Phase);
+    }
+
+    /// <summary>
+    /// Indices [low, high] of the composed grid holding all but tailMass of the finite mass on each
+    /// side (Chernoff: P(S &gt;= s) &lt;= E[e^(t S)] e^(-t s)), and the bound on the mass above high.
+    /// </summary>
+    private static (long Low, long High, double AboveHigh) Window(IReadOnlyList<(PrivacyLossPmf Pmf, long Count)> parts, double tailMass)
+    {
+        long lowest = 0, highest = 0;
+        foreach (var (pmf, count) in parts)
+        {
+            lowest += count * pmf.FirstIndex;
+            highest += count * pmf.LastIndex;
+        }
+
+        var logTail = Math.Log(tailMass);
+        double bestHigh = highest, bestLow = lowest;
+        for (var e = -20; e <= 14; e++)
+        {
+            // t in units of 1/loss; per grid index the exponent is t * Interval * index.
+            var t = Math.Pow(2, e) * parts[0].Pmf.Interval;
+            double logMgfUp = 0, logMgfDown = 0;
+            foreach (var (pmf, count) in parts)
+            {
+                logMgfUp += count * LogMgf(pmf, t);
+                logMgfDown += count * LogMgf(pmf, -t);
+            }
+
+            bestHigh = Math.Min(bestHigh, (logMgfUp - logTail) / t);
+            bestLow = Math.Max(bestLow, -(logMgfDown - logTail) / t);
+        }
+
+        var high = (long)Math.Min(highest, Math.Ceiling(bestHigh));
+        var low = (long)Math.Max(lowest, Math.Floor(bestLow));
+        var aboveHigh = high >= highest ? 0 : tailMass;
+        return (low, Math.Max(high, low), aboveHigh);
+    }
+
+    /// <summary>log sum_i m_i e^(t k_i) over the finite masses, by log-sum-exp.</summary>
+    private static double LogMgf(PrivacyLossPmf pmf, double t)
+    {
+        var max = double.NegativeInfinity;
+        for (var i = 0; i < pmf.Masses.Length; i++)
+        {
+            if (pmf.Masses[i] > 0)
+            {
+                max = Math.Max(max, t * (pmf.FirstIndex + i));
+            }
+        }
+
+        if (double.IsNegativeInfinity(max))
+        {
+            return double.NegativeInfinity;
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i < pmf.Masses.Length; i++)
+        {
+            sum += pmf.Masses[i] * Math.Exp(t * (pmf.FirstIndex + i) - max);
+        }
+
+        return max + Math.Log(sum);
+    }
+
+    private static long Modulo(long value, long modulus) => ((value % modulus) + modulus) % modulus;
+}
