@@ -29,7 +29,7 @@ public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor, Tensor>
         var baseSize = architecture.BaseSize;
 
         project = nn.Linear(architecture.LatentDim + architecture.Classes, baseChannels * baseSize * baseSize);
-        projectNorm = nn.GroupNorm(NormGroups, baseChannels);
+        projectNorm = NewGroupNorm(baseChannels);
         register_module("project", project);
         register_module("project_norm", projectNorm);
 
@@ -39,7 +39,7 @@ public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor, Tensor>
         for (var i = 0; i < hiddenStages; i++)
         {
             upsamplings[i] = nn.ConvTranspose2d(channels, channels / 2, 4, stride: 2, padding: 1);
-            upsamplingNorms[i] = nn.GroupNorm(NormGroups, channels / 2);
+            upsamplingNorms[i] = NewGroupNorm(channels / 2);
             register_module($"up{i + 1}", upsamplings[i]);
             register_module($"up{i + 1}_norm", upsamplingNorms[i]);
             channels /= 2;
@@ -50,6 +50,19 @@ public sealed class ConditionalGenerator : nn.Module<Tensor, Tensor, Tensor>
     }
 
     public GanArchitecture Architecture => architecture;
+
+    /// <summary>
+    /// TorchSharp 0.107's GroupNorm leaves its affine weight and bias uninitialised (seen: zeros,
+    /// denormals and NaN), so they are set here to PyTorch's defaults, weight 1 and bias 0.
+    /// </summary>
+    private static GroupNorm NewGroupNorm(long channels)
+    {
+        var norm = nn.GroupNorm(NormGroups, channels);
+        using var noGrad = no_grad();
+        norm.weight!.fill_(1);
+        norm.bias!.fill_(0);
+        return norm;
+    }
 
     /// <summary>Images (n, 1, size, size) in [-1, 1] for noise z (n, latent) and labels (n) of type int64.</summary>
     public override Tensor forward(Tensor z, Tensor labels)

@@ -19,7 +19,7 @@ public sealed class ProjectionDiscriminator : nn.Module<Tensor, Tensor, Tensor>
 
     public ProjectionDiscriminator(GanArchitecture architecture) : base("discriminator")
     {
-        architecture.Validate();
+        Architecture = architecture.Validate();
         classes = architecture.Classes;
         var width = architecture.DiscriminatorWidth;
         // 28: 28 -> 14 -> 7 -> 4 (the last kernel is 3 so 7 maps to 4); 64: 64 -> 32 -> 16 -> 8 -> 4.
@@ -42,6 +42,8 @@ public sealed class ProjectionDiscriminator : nn.Module<Tensor, Tensor, Tensor>
         register_module("critic", critic);
         register_module("label_projection", labelProjection);
     }
+
+    public GanArchitecture Architecture { get; }
 
     public long FeatureCount { get; }
 
