@@ -2,6 +2,7 @@ using System.CommandLine;
 using FedGan.Cli;
 using FedGan.Cli.Commands;
 using FedGan.Cli.Commands.Bench;
+using FedGan.Cli.Commands.Lab;
 using FedGan.Cli.Commands.Privacy;
 
 var root = new RootCommand("fedgan: train one conditional GAN across hospitals without moving their images.")
@@ -9,6 +10,7 @@ var root = new RootCommand("fedgan: train one conditional GAN across hospitals w
     InfoCommand.Create(),
     PrivacyCommand.Create(),
     BenchCommand.Create(),
+    LabCommand.Create(),
 };
 
 return await CommandLineHost.RunAsync(root, args);

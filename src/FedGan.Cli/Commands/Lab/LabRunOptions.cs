@@ -1,0 +1,54 @@
+using System.CommandLine;
+
+namespace FedGan.Cli.Commands.Lab;
+
+/// <summary>The options of <c>fedgan lab run</c>, grouped so the command reads as a list.</summary>
+internal sealed class LabRunOptions
+{
+    public Option<string> Mode { get; } = Choice("--mode", "federated, centralized (all sites pooled) or local (each site alone).", "federated", "federated", "centralized", "local");
+    public Option<string> Output { get; } = new("--out") { Description = "Directory for report.json and the sample grids.", Required = true };
+    public Option<int> Sites { get; } = Default("--sites", "Number of simulated hospitals.", 8);
+    public Option<double> Alpha { get; } = Default("--alpha", "Dirichlet label skew (small: each site sees few classes).", 0.3);
+    public Option<bool> NoShift { get; } = new("--no-shift") { Description = "Give all sites the same acquisition (no contrast, brightness, noise or blur shift)." };
+    public Option<int?> RareClass { get; } = new("--rare-class") { Description = "A label kept at low prevalence, spread thinly over the sites; its recall is reported." };
+    public Option<double> RarePrevalence { get; } = Default("--rare-prevalence", "Share of the rare class among all assigned images.", 0.01);
+    public Option<int> Rounds { get; } = Default("--rounds", "Federated rounds (the baselines get the same number of D steps).", 20);
+    public Option<int> LocalSteps { get; } = Default("--local-steps", "Discriminator steps per site per round.", 100);
+    public Option<double> BatchSize { get; } = Default("--batch-size", "Expected records per D step (Poisson sampling).", 64.0);
+    public Option<int> GeneratorBatch { get; } = Default("--g-batch", "Fake images per G step.", 64);
+    public Option<int> DStepsPerGStep { get; } = Default("--d-steps-per-g-step", "Discriminator steps between generator steps.", 1);
+    public Option<double> DLearningRate { get; } = Default("--d-lr", "Discriminator Adam learning rate.", 2e-4);
+    public Option<double> GLearningRate { get; } = Default("--g-lr", "Generator Adam learning rate.", 2e-4);
+    public Option<double?> Epsilon { get; } = new("--dp-epsilon") { Description = "Record-level DP-SGD for D at this epsilon per site (calibrated for all planned steps); omit for no DP." };
+    public Option<double> Delta { get; } = Default("--delta", "Delta of the DP guarantee.", 1e-5);
+    public Option<double> Clip { get; } = Default("--clip", "Per-record gradient clipping norm C.", 1.0);
+    public Option<double?> UpdateClip { get; } = new("--update-clip") { Description = "Clip each site's update to this L2 norm before it is averaged." };
+    public Option<double> ServerNoise { get; } = Default("--server-noise", "Server Gaussian noise on the average, in units of --update-clip.", 0.0);
+    public Option<int> ImageSize { get; } = Default("--image-size", "28 (native) or 64 (images upscaled bilinearly).", 28);
+    public Option<int> LatentDim { get; } = Default("--latent-dim", "Length of G's noise vector.", 64);
+    public Option<int> GeneratorWidth { get; } = Default("--g-width", "Channels of G's last hidden layer.", 64);
+    public Option<int> DiscriminatorWidth { get; } = Default("--d-width", "Channels of D's first layer.", 32);
+    public Option<int> TstrImages { get; } = Default("--tstr-images", "Synthetic images the TSTR classifier trains on.", 10_000);
+    public Option<int> TstrEpochs { get; } = Default("--tstr-epochs", "Epochs of TSTR classifier training.", 5);
+    public Option<int> FrechetSamples { get; } = Default("--fd-samples", "Images per side of each Frechet distance.", 10_000);
+    public Option<int> Seed { get; } = Default("--seed", "Seed for the partition, initial weights and all sampling.", 1);
+    public Option<string> DataDirectory { get; } = Default("--data-dir", "Directory with the Fashion-MNIST IDX files.", FedGan.Learning.Data.FashionMnist.DefaultDirectory);
+    public Option<string?> CacheDirectory { get; } = new("--cache-dir") { Description = "Where the evaluation classifier is cached (default $FEDGAN_CACHE_DIR or ~/.cache/fedgan)." };
+
+    public IEnumerable<Option> All() =>
+    [
+        Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
+        DStepsPerGStep, DLearningRate, GLearningRate, Epsilon, Delta, Clip, UpdateClip, ServerNoise, ImageSize, LatentDim,
+        GeneratorWidth, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
+    ];
+
+    private static Option<T> Default<T>(string name, string description, T value) =>
+        new(name) { Description = description, DefaultValueFactory = _ => value };
+
+    private static Option<string> Choice(string name, string description, string value, params string[] allowed)
+    {
+        var option = Default(name, description, value);
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+}

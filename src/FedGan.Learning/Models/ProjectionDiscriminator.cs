@@ -1,0 +1,81 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace FedGan.Learning.Models;
+
+/// <summary>
+/// D(image, label): a strided convolutional feature extractor phi and a projection head,
+/// D(x, y) = w . phi(x) + b + e_y . phi(x) (Miyato and Koyama 2018). It has no normalisation
+/// layer, so each image's score depends on that image alone, as per-example clipping requires.
+/// Images are expected in [-1, 1].
+/// </summary>
+public sealed class ProjectionDiscriminator : nn.Module<Tensor, Tensor, Tensor>
+{
+    private const double LeakySlope = 0.2;
+    private readonly PerExampleConv2d[] convolutions;
+    private readonly PerExampleLinear critic;
+    private readonly PerExampleLinear labelProjection;
+    private readonly int classes;
+
+    public ProjectionDiscriminator(GanArchitecture architecture) : base("discriminator")
+    {
+        Architecture = architecture.Validate();
+        classes = architecture.Classes;
+        var width = architecture.DiscriminatorWidth;
+        // 28: 28 -> 14 -> 7 -> 4 (the last kernel is 3 so 7 maps to 4); 64: 64 -> 32 -> 16 -> 8 -> 4.
+        var stages = architecture.Upsamplings + 1;
+        convolutions = new PerExampleConv2d[stages];
+        long channels = 1;
+        for (var i = 0; i < stages; i++)
+        {
+            var outChannels = (long)width << Math.Min(i, 3);
+            var lastOf28 = architecture.ImageSize == 28 && i == stages - 1;
+            var name = $"conv{i + 1}";
+            convolutions[i] = new PerExampleConv2d(name, channels, outChannels, lastOf28 ? 3 : 4, stride: 2, padding: 1);
+            register_module(name, convolutions[i]);
+            channels = outChannels;
+        }
+
+        FeatureCount = channels * 4 * 4;
+        critic = new PerExampleLinear("critic", FeatureCount, 1);
+        labelProjection = new PerExampleLinear("label_projection", classes, FeatureCount, bias: false);
+        register_module("critic", critic);
+        register_module("label_projection", labelProjection);
+    }
+
+    public GanArchitecture Architecture { get; }
+
+    public long FeatureCount { get; }
+
+    /// <summary>Every layer with parameters; together they own all of D's parameters.</summary>
+    public IReadOnlyList<PerExampleLayer> Layers => [.. convolutions, critic, labelProjection];
+
+    /// <summary>One unnormalised real-vs-fake logit per image.</summary>
+    public override Tensor forward(Tensor images, Tensor labels) => Score(images, labels, activations: null);
+
+    /// <summary>Like <see cref="forward"/>, and records each layer's activations when asked to.</summary>
+    public Tensor Score(Tensor images, Tensor labels, LayerActivations? activations)
+    {
+        using var scope = NewDisposeScope();
+        var h = images;
+        foreach (var convolution in convolutions)
+            h = nn.functional.leaky_relu(Apply(convolution, h, activations), LeakySlope);
+
+        var features = h.flatten(1);
+        var oneHot = nn.functional.one_hot(labels, classes).to(features.dtype);
+        var unconditional = Apply(critic, features, activations).squeeze(1);
+        var projection = Apply(labelProjection, oneHot, activations);
+        var score = unconditional + (features * projection).sum(1);
+        if (activations is not null)
+            foreach (var entry in activations.Entries)
+            {
+                entry.Input.MoveToOuterDisposeScope();
+                entry.Output.MoveToOuterDisposeScope();
+            }
+
+        return score.MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Apply(PerExampleLayer layer, Tensor input, LayerActivations? activations) =>
+        activations is null ? layer.forward(input) : activations.Apply(layer, input);
+}

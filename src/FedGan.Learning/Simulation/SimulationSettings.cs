@@ -1,0 +1,99 @@
+using FedGan.Learning.Evaluation;
+using FedGan.Learning.Models;
+using FedGan.Learning.Training;
+
+namespace FedGan.Learning.Simulation;
+
+/// <summary>Who trains on what: the federation, all data pooled in one place, or each site alone.</summary>
+public enum TrainingMode
+{
+    Federated,
+    Centralized,
+    Local,
+}
+
+/// <summary>
+/// One in-process experiment. The compute budget is counted in discriminator steps at the same
+/// expected batch size: a federated run takes Rounds x LocalSteps steps at each of the Sites; the
+/// centralized baseline takes the same total (Sites x Rounds x LocalSteps) on the pooled data;
+/// each site alone takes the Rounds x LocalSteps it would contribute to the federation.
+/// With <see cref="TargetEpsilon"/> set, every D step is DP-SGD, with the noise multiplier
+/// calibrated so that each site's records (the pool's, when centralized) end at that epsilon
+/// at <see cref="Delta"/> after all planned steps.
+/// </summary>
+public sealed record SimulationSettings
+{
+    public TrainingMode Mode { get; init; } = TrainingMode.Federated;
+
+    public int Sites { get; init; } = 8;
+
+    public double DirichletAlpha { get; init; } = 0.3;
+
+    public bool AcquisitionShift { get; init; } = true;
+
+    public int? RareClass { get; init; }
+
+    public double RareClassPrevalence { get; init; } = 0.01;
+
+    public int Rounds { get; init; } = 20;
+
+    public int LocalSteps { get; init; } = 100;
+
+    public GanArchitecture Architecture { get; init; } = GanArchitecture.Default;
+
+    public GanTrainingSettings Training { get; init; } = new();
+
+    public double? TargetEpsilon { get; init; }
+
+    public double Delta { get; init; } = 1e-5;
+
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>Bound on each site update's L2 norm (DP-FedAvg); null: not clipped.</summary>
+    public double? UpdateClipNorm { get; init; }
+
+    /// <summary>Server-side Gaussian noise on the average, in units of the update clipping bound (needs <see cref="UpdateClipNorm"/>).</summary>
+    public double ServerNoiseMultiplier { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    public EvaluationSettings Evaluation { get; init; } = new();
+
+    public int GridSamplesPerClass { get; init; } = 10;
+
+    public long TotalDiscriminatorSteps => Mode == TrainingMode.Centralized
+        ? (long)Sites * Rounds * LocalSteps
+        : (long)Rounds * LocalSteps;
+
+    public SimulationSettings Validate()
+    {
+        if (Sites < 1)
+            throw new ArgumentException($"Need at least one site, not {Sites}.");
+        if (!(DirichletAlpha > 0) || !double.IsFinite(DirichletAlpha))
+            throw new ArgumentException($"The Dirichlet alpha must be a positive number, not {DirichletAlpha}.");
+        if (Rounds < 1)
+            throw new ArgumentException($"Need at least one round, not {Rounds}.");
+        if (LocalSteps < 1)
+            throw new ArgumentException($"Need at least one local step per round, not {LocalSteps}.");
+        if (TargetEpsilon is { } epsilon && (!(epsilon > 0) || !double.IsFinite(epsilon)))
+            throw new ArgumentException($"The target epsilon must be a positive finite number, not {epsilon}.");
+        if (!(Delta > 0 && Delta < 1))
+            throw new ArgumentException($"Delta must lie in (0, 1), not {Delta}.");
+        if (!(ClipNorm > 0) || !double.IsFinite(ClipNorm))
+            throw new ArgumentException($"The per-example clipping norm must be a positive number, not {ClipNorm}.");
+        if (UpdateClipNorm is { } bound && (!(bound > 0) || !double.IsFinite(bound)))
+            throw new ArgumentException($"The update clipping norm must be a positive number, not {bound}.");
+        if (!(ServerNoiseMultiplier >= 0) || !double.IsFinite(ServerNoiseMultiplier))
+            throw new ArgumentException($"The server noise multiplier must be >= 0, not {ServerNoiseMultiplier}.");
+        if (ServerNoiseMultiplier > 0 && UpdateClipNorm is null)
+            throw new ArgumentException("Server noise is calibrated to the update clipping norm: set an update clipping norm too.");
+        if (ServerNoiseMultiplier > 0 && Mode != TrainingMode.Federated)
+            throw new ArgumentException("Server noise only applies to federated runs.");
+        if (GridSamplesPerClass < 1)
+            throw new ArgumentException($"The sample grid needs at least one image per class, not {GridSamplesPerClass}.");
+        Architecture.Validate();
+        Training.Validate();
+        Evaluation.Validate();
+        return this;
+    }
+}

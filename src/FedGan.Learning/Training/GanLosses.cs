@@ -1,0 +1,21 @@
+using static TorchSharp.torch;
+
+namespace FedGan.Learning.Training;
+
+/// <summary>The non-saturating GAN losses (Goodfellow et al. 2014) written with softplus for stability.</summary>
+public static class GanLosses
+{
+    /// <summary>
+    /// D's loss per row for scores laid out as [real rows; fake rows]: -log sigmoid(s) on real
+    /// rows, -log(1 - sigmoid(s)) on fake rows.
+    /// </summary>
+    public static Tensor DiscriminatorPerRow(Tensor scores, long realRows)
+    {
+        var real = scores.narrow(0, 0, realRows);
+        var fake = scores.narrow(0, realRows, scores.shape[0] - realRows);
+        return cat([nn.functional.softplus(-real), nn.functional.softplus(fake)]);
+    }
+
+    /// <summary>G's loss per fake image: -log sigmoid(D(G(z), y)).</summary>
+    public static Tensor GeneratorPerImage(Tensor fakeScores) => nn.functional.softplus(-fakeScores);
+}

@@ -1,0 +1,39 @@
+namespace FedGan.Learning.Training;
+
+/// <summary>
+/// Hyper-parameters of local GAN training. Defaults follow DCGAN (Adam, lr 2e-4, beta1 0.5;
+/// Radford et al. 2016). Under DP-SGD, D is noisier and needs several steps per G step to keep
+/// up (Bie, Kamath and Zhang, "Private GANs, Revisited", TMLR 2023).
+/// </summary>
+public sealed record GanTrainingSettings(
+    double ExpectedBatchSize = 64,
+    int GeneratorBatchSize = 64,
+    int DiscriminatorStepsPerGeneratorStep = 1,
+    double DiscriminatorLearningRate = 2e-4,
+    double GeneratorLearningRate = 2e-4,
+    double Beta1 = 0.5,
+    double Beta2 = 0.999)
+{
+    public GanTrainingSettings Validate()
+    {
+        if (!(ExpectedBatchSize >= 1))
+            throw new ArgumentException($"The expected batch size must be at least 1, not {ExpectedBatchSize}.");
+        if (GeneratorBatchSize < 1)
+            throw new ArgumentException($"The generator batch size must be positive, not {GeneratorBatchSize}.");
+        if (DiscriminatorStepsPerGeneratorStep < 1)
+            throw new ArgumentException($"Discriminator steps per generator step must be at least 1, not {DiscriminatorStepsPerGeneratorStep}.");
+        if (!(DiscriminatorLearningRate > 0) || !(GeneratorLearningRate > 0))
+            throw new ArgumentException("Learning rates must be positive.");
+        if (!(Beta1 is >= 0 and < 1) || !(Beta2 is >= 0 and < 1))
+            throw new ArgumentException("Adam's betas must lie in [0, 1).");
+        return this;
+    }
+
+    /// <summary>The Poisson sampling rate q for a data set of <paramref name="records"/> images.</summary>
+    public double SamplingRate(int records)
+    {
+        if (ExpectedBatchSize > records)
+            throw new ArgumentException($"An expected batch of {ExpectedBatchSize} needs more than the {records} images available.");
+        return ExpectedBatchSize / records;
+    }
+}

@@ -1,0 +1,73 @@
+using FedGan.Learning.Models;
+using static TorchSharp.torch;
+
+namespace FedGan.Learning.Training;
+
+/// <summary>
+/// Trains one site's copy of the GAN on that site's images: Poisson-sampled D steps (DP-SGD
+/// when <see cref="Privacy"/> is set) and one G step after every n_D D steps. Optimiser state
+/// and step counts persist across calls, as they do at a hospital between rounds.
+/// </summary>
+public sealed class LocalGanTrainer
+{
+    private readonly TrainingImages data;
+    private readonly PoissonSampler sampler;
+    private readonly DiscriminatorStep discriminatorStep;
+    private readonly GeneratorStep generatorStep;
+    private readonly Generator fakeRandom;
+
+    public LocalGanTrainer(ConditionalGan model, TrainingImages data, GanTrainingSettings settings, DpSgdSettings? privacy, ulong seed)
+    {
+        if (data.ImageSize != model.Architecture.ImageSize || data.Classes != model.Architecture.Classes)
+            throw new ArgumentException(
+                $"Images of size {data.ImageSize} in {data.Classes} classes do not fit a GAN for size {model.Architecture.ImageSize} in {model.Architecture.Classes} classes.");
+        Model = model;
+        this.data = data;
+        Settings = settings.Validate();
+        Privacy = privacy?.Validate();
+        // Separate streams, so that switching DP on does not change which records are sampled.
+        sampler = new PoissonSampler(data.Count, settings.SamplingRate(data.Count), new Generator(seed));
+        fakeRandom = new Generator(seed + 1);
+        var dOptimizer = optim.Adam(model.Discriminator.parameters(), settings.DiscriminatorLearningRate, settings.Beta1, settings.Beta2);
+        var gOptimizer = optim.Adam(model.Generator.parameters(), settings.GeneratorLearningRate, settings.Beta1, settings.Beta2);
+        discriminatorStep = new DiscriminatorStep(model.Discriminator, dOptimizer, Privacy, new Generator(seed + 2));
+        generatorStep = new GeneratorStep(model, gOptimizer, new Generator(seed + 3));
+    }
+
+    public ConditionalGan Model { get; }
+
+    public GanTrainingSettings Settings { get; }
+
+    public DpSgdSettings? Privacy { get; }
+
+    public int Records => data.Count;
+
+    public double SamplingRate => sampler.SamplingRate;
+
+    /// <summary>D steps taken so far; each is one application of the subsampled Gaussian mechanism under DP.</summary>
+    public long DiscriminatorSteps { get; private set; }
+
+    public TrainingProgress Train(int discriminatorSteps, Action? afterEachStep = null)
+    {
+        if (discriminatorSteps < 0)
+            throw new ArgumentException($"Cannot take {discriminatorSteps} steps.");
+        var progress = new TrainingProgress();
+        for (var i = 0; i < discriminatorSteps; i++)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                var indices = sampler.Sample();
+                var (real, labels) = data.Select(indices);
+                var fakes = FakeImages.Generate(Model.Generator, labels, fakeRandom);
+                progress.Add(discriminatorStep.Take(real, labels, fakes, sampler.ExpectedBatchSize));
+            }
+
+            DiscriminatorSteps++;
+            if (DiscriminatorSteps % Settings.DiscriminatorStepsPerGeneratorStep == 0)
+                progress.AddGenerator(generatorStep.Take(Settings.GeneratorBatchSize));
+            afterEachStep?.Invoke();
+        }
+
+        return progress;
+    }
+}
