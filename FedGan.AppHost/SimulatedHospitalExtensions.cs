@@ -1,4 +1,5 @@
 using Aspire.Hosting.ApplicationModel;
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
@@ -25,8 +26,11 @@ public static class SimulatedHospitalExtensions
             hospitals.Add(builder.AddProject<Projects.FedGan_EdgeTrainer>(site, launchProfileName: null)
                 .WithHttpEndpoint()
                 .WithEnvironment("EdgeTrainer__SiteName", site)
-                .WithEnvironment("EdgeTrainer__SiteIndex", index.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .WithEnvironment("EdgeTrainer__SiteCount", count.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                // Each simulated hospital holds its own non-IID share of Fashion-MNIST, on its own disk.
+                .WithEnvironment("EdgeTrainer__Data__Source", "fashion-mnist-partition")
+                .WithEnvironment("EdgeTrainer__Data__PartitionIndex", index.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("EdgeTrainer__Data__PartitionSites", count.ToString(CultureInfo.InvariantCulture))
+                .WithEnvironment("EdgeTrainer__StateDirectory", LocalTools.DataDirectory(builder, site))
                 .WithReference(gateway).WaitFor(gateway)
                 .WithHttpHealthCheck("/health"));
         }
