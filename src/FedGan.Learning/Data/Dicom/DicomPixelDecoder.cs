@@ -49,6 +49,13 @@ internal static class DicomPixelDecoder
         }
 
         var layout = new SampleLayout(bitsAllocated, bitsStored, highBit, signed, samples, planar, pixels);
+        if (data.Syntax.PixelEncoding == DicomPixelEncoding.JpegLossless)
+        {
+            values = LosslessJpegValues(JpegLosslessDecoder.Decode(FirstFrameFragments(data, frames), data.Path), layout, rows, columns, photometric, data.Path);
+            return isColor
+                ? new DicomImage(rows, columns, photometric, data.Syntax, values, 1, 0, null, true, bitsStored, frames)
+                : WithGreyMapping(data, rows, columns, photometric, values, frames, bitsStored);
+        }
         byte[] frame;
         if (data.Syntax.PixelEncoding == DicomPixelEncoding.Rle)
         {
@@ -110,6 +117,25 @@ internal static class DicomPixelDecoder
         if (frameFragments.Count == 0)
             throw new ImageLoadException(data.Path, "encapsulated Pixel Data holds no frame.");
         return frames == 1 ? [.. frameFragments.SelectMany(f => f)] : frameFragments[0];
+    }
+
+    /// <summary>Decoded lossless JPEG samples (interleaved) to grey values, signed and masked as the header says.</summary>
+    private static double[] LosslessJpegValues(int[] decoded, SampleLayout layout, int rows, int columns, string photometric, string path)
+    {
+        if (decoded.Length != rows * columns * layout.Samples)
+            throw new ImageLoadException(path, $"the lossless JPEG frame holds {decoded.Length} samples; {rows}x{columns}x{layout.Samples} are expected.");
+        var values = new double[rows * columns];
+        for (var p = 0; p < values.Length; p++)
+        {
+            if (layout.Samples == 1)
+                values[p] = layout.FromRaw((uint)decoded[p]);
+            else
+            {
+                double a = layout.FromRaw((uint)decoded[3 * p]), b = layout.FromRaw((uint)decoded[3 * p + 1]), c = layout.FromRaw((uint)decoded[3 * p + 2]);
+                values[p] = photometric == "RGB" ? Luminance.Bt601(a, b, c) : a;
+            }
+        }
+        return values;
     }
 
     private static double[] DecodeJpeg(byte[] jpeg, int rows, int columns, string path)
@@ -179,6 +205,12 @@ internal static class DicomPixelDecoder
                 16 => BinaryPrimitives.ReadUInt16LittleEndian(frame.AsSpan(2 * index)),
                 _ => BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(4 * index)),
             };
+            return FromRaw(raw);
+        }
+
+        /// <summary>A raw sample masked to its stored bits (ending at HighBit) and sign-extended when signed.</summary>
+        public double FromRaw(uint raw)
+        {
             var shift = HighBit + 1 - BitsStored;
             var value = (long)((raw >> shift) & (uint)((1UL << BitsStored) - 1));
             if (Signed && (value & (1L << (BitsStored - 1))) != 0)
