@@ -7,6 +7,9 @@ namespace FedGan.Learning.Data.Dicom;
 /// <summary>Turns a parsed data set's pixel data (native, RLE or baseline JPEG) into a <see cref="DicomImage"/>.</summary>
 internal static class DicomPixelDecoder
 {
+    /// <summary>Largest frame accepted, as for other images: a damaged Rows/Columns pair must not allocate gigabytes.</summary>
+    private const long MaxPixels = ImageFolder.MaxPixels;
+
     private static readonly string[] Monochrome = ["MONOCHROME1", "MONOCHROME2"];
     private static readonly string[] Color = ["RGB", "YBR_FULL", "YBR_FULL_422"];
 
@@ -27,6 +30,8 @@ internal static class DicomPixelDecoder
 
         if (rows == 0 || columns == 0)
             throw new ImageLoadException(data.Path, $"the image is {rows}x{columns} pixels.");
+        if ((long)rows * columns > MaxPixels)
+            throw new ImageLoadException(data.Path, $"the image is {rows}x{columns}, more than the {MaxPixels:N0} pixels accepted.");
         if (bitsAllocated is not (1 or 8 or 16 or 32))
             throw data.Invalid(DicomTag.BitsAllocated, $"is {bitsAllocated}; 1, 8, 16 or 32 are supported");
         if (bitsStored == 0 || bitsStored > bitsAllocated || highBit >= bitsAllocated || highBit + 1 < bitsStored)
@@ -89,7 +94,8 @@ internal static class DicomPixelDecoder
 
     private static byte[] NativeFrame(DicomDataSet data, SampleLayout layout, string photometric)
     {
-        var element = data.Elements[DicomTag.PixelData];
+        if (!data.Elements.TryGetValue(DicomTag.PixelData, out var element))
+            throw new ImageLoadException(data.Path, $"Pixel Data (7FE0,0010) is encapsulated (compressed), but the transfer syntax {data.Syntax.Uid} ({data.Syntax.Name}) is uncompressed.");
         var bytes = element.Value;
         long needed = photometric == "YBR_FULL_422"
             ? 2L * layout.Pixels

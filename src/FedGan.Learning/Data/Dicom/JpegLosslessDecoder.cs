@@ -32,7 +32,7 @@ internal static class JpegLosslessDecoder
                 {
                     case 0xC3: ReadFrameHeader(); break;
                     case 0xC4: ReadHuffmanTables(); break;
-                    case 0xDD: _restartInterval = ReadUInt16(ReadSegment().Start); break;
+                    case 0xDD: ReadRestartInterval(); break;
                     case 0xDA: return ReadScan();
                     case 0xC0 or 0xC1 or 0xC2 or 0xC5 or 0xC6 or 0xC7 or 0xC9 or 0xCA or 0xCB or 0xCD or 0xCE or 0xCF:
                         throw Fail($"JPEG process SOF{marker - 0xC0} is not lossless Huffman (SOF3)");
@@ -44,7 +44,9 @@ internal static class JpegLosslessDecoder
 
         private void ReadFrameHeader()
         {
-            var (start, _) = ReadSegment();
+            var (start, end) = ReadSegment();
+            if (end - start < 6 || end - start < 6 + 3 * data[start + 5])
+                throw Fail("the SOF3 frame header is too short");
             _precision = data[start];
             _height = ReadUInt16(start + 1);
             _width = ReadUInt16(start + 3);
@@ -58,6 +60,14 @@ internal static class JpegLosslessDecoder
                 if (data[start + 7 + 3 * c] != 0x11)
                     throw Fail("subsampled lossless components are not supported");
             }
+        }
+
+        private void ReadRestartInterval()
+        {
+            var (start, end) = ReadSegment();
+            if (end - start < 2)
+                throw Fail("the DRI segment is too short");
+            _restartInterval = ReadUInt16(start);
         }
 
         private void ReadHuffmanTables()
@@ -82,17 +92,24 @@ internal static class JpegLosslessDecoder
         {
             if (_componentIds.Length == 0)
                 throw Fail("the scan comes before the SOF3 frame header");
-            var (start, _) = ReadSegment();
-            var count = data[start];
+            var (start, end) = ReadSegment();
+            var count = end > start ? data[start] : 0;
+            if (end - start < 4 + 2 * count)
+                throw Fail("the SOS scan header is too short");
             if (count != _componentIds.Length)
                 throw Fail($"the scan codes {count} of {_componentIds.Length} components; only single-scan images are supported");
             var tables = new HuffmanTable[count];
             for (var c = 0; c < count; c++)
-                tables[c] = _tables[data[start + 2 + 2 * c] >> 4] ?? throw Fail("the scan uses a Huffman table that was never defined");
+            {
+                var table = data[start + 2 + 2 * c] >> 4;
+                tables[c] = (table < _tables.Length ? _tables[table] : null) ?? throw Fail($"the scan uses Huffman table {table}, which was never defined");
+            }
             var predictor = data[start + 1 + 2 * count];
             var pointTransform = data[start + 3 + 2 * count] & 0x0F;
             if (predictor is < 1 or > 7)
                 throw Fail($"predictor {predictor} is not one of 1..7");
+            if (pointTransform >= _precision)
+                throw Fail($"point transform {pointTransform} is not below the precision {_precision}");
 
             var samples = new int[_height * _width * count];
             var initial = 1 << (_precision - pointTransform - 1);
