@@ -7,7 +7,7 @@ namespace FedGan.Learning.Data;
 /// "" for a quote). Relative paths resolve against the manifest's folder. Bad lines become
 /// <see cref="LoadFailure"/>s naming the manifest line.
 /// </summary>
-public static class LabelManifest
+internal static class LabelManifest
 {
     public static (List<(string Path, string ClassName)> Files, List<LoadFailure> Problems) Read(string manifestPath)
     {

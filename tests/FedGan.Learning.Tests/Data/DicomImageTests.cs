@@ -102,6 +102,48 @@ public class DicomImageTests
     }
 
     [Fact]
+    public void Lossless_jpeg_equals_the_rle_encoding_of_the_same_image()
+    {
+        var jpeg = DicomImage.Read(File("SC_rgb_jpeg_gdcm.dcm"));
+        var rle = DicomImage.Read(File("SC_rgb_rle.dcm"));
+
+        Assert.Equal("JPEG Lossless (Process 14, Selection Value 1)", jpeg.TransferSyntax.Name);
+        for (var band = 0; band < 10; band++)
+            Assert.Equal(BandLuma[band], jpeg.StoredValues[(5 + 10 * band) * 100 + 50], 9);
+        Assert.Equal(rle.StoredValues, jpeg.StoredValues);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void Lossless_jpeg_from_dcmtk_decodes_exactly_with_every_predictor(int predictor)
+    {
+        // Fixtures/README.md: MR_small compressed by DCMTK's dcmcjpeg with selection value 1..7.
+        var path = Path.Combine(AppContext.BaseDirectory, "Data", "Fixtures", $"mr_sv{predictor}.dcm");
+
+        var image = DicomImage.Read(path);
+
+        Assert.Equal("JPEG Lossless (Process 14)", image.TransferSyntax.Name);
+        Assert.Equal([422.0, 319, 361], image.StoredValues[31..34]);
+        Assert.Equal(DicomImage.Read(File("MR_small.dcm")).StoredValues, image.StoredValues);
+    }
+
+    [Fact]
+    public void Lossless_jpeg_ct_with_rescale_equals_the_uncompressed_ct()
+    {
+        var image = DicomImage.Read(Path.Combine(AppContext.BaseDirectory, "Data", "Fixtures", "ct_sv1.dcm"));
+        var original = DicomImage.Read(File("CT_small.dcm"));
+
+        Assert.Equal(original.StoredValues, image.StoredValues);
+        Assert.Equal(original.ToUnitRange(), image.ToUnitRange());
+    }
+
+    [Fact]
     public void Baseline_jpeg_decodes_close_to_the_lossless_bands()
     {
         var image = DicomImage.Read(File("SC_rgb_jpeg_dcmtk.dcm"));
@@ -135,6 +177,7 @@ public class DicomImageTests
     [InlineData("rtplan_truncated.dcm", "ends inside")]
     [InlineData("JPEG2000.dcm", "1.2.840.10008.1.2.4.91 (JPEG 2000) is not supported")]
     [InlineData("MR_small_jpeg_ls_lossless.dcm", "JPEG-LS Lossless")]
+    [InlineData("GDCMJ2K_TextGBR.dcm", "JPEG 2000 (Lossless Only)")]
     [InlineData("JPGExtended.dcm", "JPEG Extended")]
     [InlineData("badVR.dcm", "Number of Frames (0028,0008) '1A' is not an integer")]
     [InlineData("rtplan.dcm", "no Pixel Data")]

@@ -114,6 +114,30 @@ public sealed class MedMnistArchiveTests : IDisposable
     }
 
     [Fact]
+    public void Damaged_npy_bytes_only_ever_raise_the_load_error()
+    {
+        var valid = Npy("<i2", "(2, 2, 2)", [.. TwoImages, .. TwoImages]);
+        var random = new Random(5);
+
+        for (var trial = 0; trial < 3000; trial++)
+        {
+            var bytes = random.Next(2) == 0 ? valid[..random.Next(valid.Length)] : (byte[])valid.Clone();
+            if (bytes.Length == valid.Length)
+                for (var i = random.Next(1, 4); i > 0; i--)
+                    bytes[random.Next(bytes.Length)] = "0123456789(),'<|>uif:TF "u8[random.Next(24)];
+            try
+            {
+                var array = NpyArray.Parse(bytes, "damaged.npy");
+                _ = array.Count > 0 ? array[array.Count - 1] : 0;
+            }
+            catch (ImageLoadException e)
+            {
+                Assert.Equal("damaged.npy", e.FilePath);
+            }
+        }
+    }
+
+    [Fact]
     public void Fortran_order_is_refused_with_a_fix()
     {
         var bytes = Npy("|u1", "(2, 2, 2)", TwoImages);

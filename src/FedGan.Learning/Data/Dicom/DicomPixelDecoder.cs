@@ -7,6 +7,9 @@ namespace FedGan.Learning.Data.Dicom;
 /// <summary>Turns a parsed data set's pixel data (native, RLE or baseline JPEG) into a <see cref="DicomImage"/>.</summary>
 internal static class DicomPixelDecoder
 {
+    /// <summary>Largest frame accepted, as for other images: a damaged Rows/Columns pair must not allocate gigabytes.</summary>
+    private const long MaxPixels = ImageFolder.MaxPixels;
+
     private static readonly string[] Monochrome = ["MONOCHROME1", "MONOCHROME2"];
     private static readonly string[] Color = ["RGB", "YBR_FULL", "YBR_FULL_422"];
 
@@ -27,6 +30,8 @@ internal static class DicomPixelDecoder
 
         if (rows == 0 || columns == 0)
             throw new ImageLoadException(data.Path, $"the image is {rows}x{columns} pixels.");
+        if ((long)rows * columns > MaxPixels)
+            throw new ImageLoadException(data.Path, $"the image is {rows}x{columns}, more than the {MaxPixels:N0} pixels accepted.");
         if (bitsAllocated is not (1 or 8 or 16 or 32))
             throw data.Invalid(DicomTag.BitsAllocated, $"is {bitsAllocated}; 1, 8, 16 or 32 are supported");
         if (bitsStored == 0 || bitsStored > bitsAllocated || highBit >= bitsAllocated || highBit + 1 < bitsStored)
@@ -49,6 +54,13 @@ internal static class DicomPixelDecoder
         }
 
         var layout = new SampleLayout(bitsAllocated, bitsStored, highBit, signed, samples, planar, pixels);
+        if (data.Syntax.PixelEncoding == DicomPixelEncoding.JpegLossless)
+        {
+            values = LosslessJpegValues(JpegLosslessDecoder.Decode(FirstFrameFragments(data, frames), data.Path), layout, rows, columns, photometric, data.Path);
+            return isColor
+                ? new DicomImage(rows, columns, photometric, data.Syntax, values, 1, 0, null, true, bitsStored, frames)
+                : WithGreyMapping(data, rows, columns, photometric, values, frames, bitsStored);
+        }
         byte[] frame;
         if (data.Syntax.PixelEncoding == DicomPixelEncoding.Rle)
         {
@@ -82,7 +94,8 @@ internal static class DicomPixelDecoder
 
     private static byte[] NativeFrame(DicomDataSet data, SampleLayout layout, string photometric)
     {
-        var element = data.Elements[DicomTag.PixelData];
+        if (!data.Elements.TryGetValue(DicomTag.PixelData, out var element))
+            throw new ImageLoadException(data.Path, $"Pixel Data (7FE0,0010) is encapsulated (compressed), but the transfer syntax {data.Syntax.Uid} ({data.Syntax.Name}) is uncompressed.");
         var bytes = element.Value;
         long needed = photometric == "YBR_FULL_422"
             ? 2L * layout.Pixels
@@ -110,6 +123,25 @@ internal static class DicomPixelDecoder
         if (frameFragments.Count == 0)
             throw new ImageLoadException(data.Path, "encapsulated Pixel Data holds no frame.");
         return frames == 1 ? [.. frameFragments.SelectMany(f => f)] : frameFragments[0];
+    }
+
+    /// <summary>Decoded lossless JPEG samples (interleaved) to grey values, signed and masked as the header says.</summary>
+    private static double[] LosslessJpegValues(int[] decoded, SampleLayout layout, int rows, int columns, string photometric, string path)
+    {
+        if (decoded.Length != rows * columns * layout.Samples)
+            throw new ImageLoadException(path, $"the lossless JPEG frame holds {decoded.Length} samples; {rows}x{columns}x{layout.Samples} are expected.");
+        var values = new double[rows * columns];
+        for (var p = 0; p < values.Length; p++)
+        {
+            if (layout.Samples == 1)
+                values[p] = layout.FromRaw((uint)decoded[p]);
+            else
+            {
+                double a = layout.FromRaw((uint)decoded[3 * p]), b = layout.FromRaw((uint)decoded[3 * p + 1]), c = layout.FromRaw((uint)decoded[3 * p + 2]);
+                values[p] = photometric == "RGB" ? Luminance.Bt601(a, b, c) : a;
+            }
+        }
+        return values;
     }
 
     private static double[] DecodeJpeg(byte[] jpeg, int rows, int columns, string path)
@@ -179,6 +211,12 @@ internal static class DicomPixelDecoder
                 16 => BinaryPrimitives.ReadUInt16LittleEndian(frame.AsSpan(2 * index)),
                 _ => BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(4 * index)),
             };
+            return FromRaw(raw);
+        }
+
+        /// <summary>A raw sample masked to its stored bits (ending at HighBit) and sign-extended when signed.</summary>
+        public double FromRaw(uint raw)
+        {
             var shift = HighBit + 1 - BitsStored;
             var value = (long)((raw >> shift) & (uint)((1UL << BitsStored) - 1));
             if (Signed && (value & (1L << (BitsStored - 1))) != 0)

@@ -9,16 +9,19 @@ public sealed record DicomTransferSyntax(string Uid, string Name, bool ExplicitV
     public static readonly DicomTransferSyntax ExplicitVrBigEndian = new("1.2.840.10008.1.2.2", "Explicit VR Big Endian", true, true, DicomPixelEncoding.Native);
     public static readonly DicomTransferSyntax RleLossless = new("1.2.840.10008.1.2.5", "RLE Lossless", true, false, DicomPixelEncoding.Rle);
     public static readonly DicomTransferSyntax JpegBaseline = new("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", true, false, DicomPixelEncoding.JpegBaseline);
+    public static readonly DicomTransferSyntax JpegLossless = new("1.2.840.10008.1.2.4.57", "JPEG Lossless (Process 14)", true, false, DicomPixelEncoding.JpegLossless);
+    public static readonly DicomTransferSyntax JpegLosslessFirstOrder = new("1.2.840.10008.1.2.4.70", "JPEG Lossless (Process 14, Selection Value 1)", true, false, DicomPixelEncoding.JpegLossless);
 
     private static readonly DicomTransferSyntax[] Supported =
-        [ImplicitVrLittleEndian, ExplicitVrLittleEndian, DeflatedExplicitVrLittleEndian, ExplicitVrBigEndian, RleLossless, JpegBaseline];
+    [
+        ImplicitVrLittleEndian, ExplicitVrLittleEndian, DeflatedExplicitVrLittleEndian, ExplicitVrBigEndian,
+        RleLossless, JpegBaseline, JpegLossless, JpegLosslessFirstOrder,
+    ];
 
     // Encapsulated syntaxes this reader recognises but cannot decode, named so the error says what the file is.
     private static readonly Dictionary<string, string> Unsupported = new(StringComparer.Ordinal)
     {
         ["1.2.840.10008.1.2.4.51"] = "JPEG Extended (Process 2 & 4)",
-        ["1.2.840.10008.1.2.4.57"] = "JPEG Lossless (Process 14)",
-        ["1.2.840.10008.1.2.4.70"] = "JPEG Lossless (Process 14, Selection Value 1)",
         ["1.2.840.10008.1.2.4.80"] = "JPEG-LS Lossless",
         ["1.2.840.10008.1.2.4.81"] = "JPEG-LS Near-Lossless",
         ["1.2.840.10008.1.2.4.90"] = "JPEG 2000 (Lossless Only)",
@@ -36,7 +39,7 @@ public sealed record DicomTransferSyntax(string Uid, string Name, bool ExplicitV
         if (match is not null)
             return match;
         var reason = Unsupported.TryGetValue(uid, out var name)
-            ? $"transfer syntax {uid} ({name}) is not supported: without fo-dicom (not on this NuGet mirror) only uncompressed, deflated, RLE and baseline JPEG files are decoded; convert it first (e.g. dcmdjpeg, gdcmconv --raw)."
+            ? $"transfer syntax {uid} ({name}) is not supported: without fo-dicom (not on this NuGet mirror) only uncompressed, deflated, RLE, baseline JPEG and lossless JPEG files are decoded; convert it first (e.g. dcmdjpeg, gdcmconv --raw)."
             : $"unknown transfer syntax '{uid}'.";
         throw new ImageLoadException(path, reason);
     }
@@ -47,4 +50,5 @@ public enum DicomPixelEncoding
     Native,
     Rle,
     JpegBaseline,
+    JpegLossless,
 }
