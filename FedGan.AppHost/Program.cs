@@ -1,8 +1,8 @@
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Infrastructure: real Redis and a real Azurite, run as local processes (no container engine needed).
-var redis = builder.AddLocalRedis("redis");
-var blobs = builder.AddLocalAzuriteBlobs("blobs");
+// Infrastructure: locally a real redis-server and a real Azurite as processes; published, Redis and Azure Storage.
+var redis = builder.AddRedisStore("redis");
+var blobs = builder.AddBlobStore("blobs");
 
 // Services
 var identity = builder.AddProject<Projects.FedGan_Identity>("identity")

@@ -12,7 +12,8 @@ public static class SimulatedHospitalExtensions
     public static IReadOnlyList<IResourceBuilder<ProjectResource>> AddSimulatedHospitals(
         this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway)
     {
-        var count = builder.Configuration.GetValue("Hospitals:Count", DefaultHospitalCount);
+        // Hospitals run their own trainers at their sites; only a local stack simulates them.
+        var count = builder.ExecutionContext.IsPublishMode ? 0 : builder.Configuration.GetValue("Hospitals:Count", DefaultHospitalCount);
         if (count < 0)
         {
             throw new DistributedApplicationException($"Hospitals:Count must be zero or more, not {count}.");
