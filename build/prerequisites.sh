@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the stack and the tests run on, and nothing else: a real Redis, Azurite (npm),
-# the Fashion-MNIST and DICOM test data (Debian packages). Safe to run again: it skips what is there.
+# the Fashion-MNIST and DICOM test data and kubectl (for the manifest tests) from Debian packages. Safe to run again: it skips what is there.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -12,6 +12,7 @@ apt_packages=()
 command -v redis-server >/dev/null || apt_packages+=(redis-server)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || apt_packages+=(dataset-fashion-mnist)
 [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || apt_packages+=(python3-pydicom)
+command -v kubectl >/dev/null || apt_packages+=(kubernetes-client)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "fedgan: installing ${apt_packages[*]} (apt-get)"
   as_root apt-get update -qq
