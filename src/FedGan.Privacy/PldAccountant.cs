@@ -60,12 +60,14 @@ public sealed class PldAccountant : IPrivacyAccountant
         {
             try
             {
-                var epsilon = Math.Max(
-                    Epsilon(blocks, Neighbour.Remove, interval, tailMass, delta),
-                    Epsilon(blocks, Neighbour.Add, interval, tailMass, delta));
-                return new PrivacySpent(epsilon, delta, null);
+                // The two neighbour directions are independent: one core each.
+                double remove = 0, add = 0;
+                Parallel.Invoke(
+                    () => remove = Epsilon(blocks, Neighbour.Remove, interval, tailMass, delta),
+                    () => add = Epsilon(blocks, Neighbour.Add, interval, tailMass, delta));
+                return new PrivacySpent(Math.Max(remove, add), delta, null);
             }
-            catch (GridTooFineException)
+            catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is GridTooFineException))
             {
                 // A coarser grid is still an upper bound, only a looser one.
                 interval *= 2;

@@ -116,12 +116,17 @@ internal static class SubsampledGaussianPld
         {
             var t0 = x / shape.Sigma;
             var t1 = (x - 1) / shape.Sigma;
-            centralAbove = ErrorFunction.NormalSurvival(t0);
-            centralBelow = ErrorFunction.NormalCdf(t0);
-            shiftedAbove = ErrorFunction.NormalSurvival(t1);
-            shiftedBelow = ErrorFunction.NormalCdf(t1);
+            (centralAbove, centralBelow) = Tails(t0);
+            (shiftedAbove, shiftedBelow) = Tails(t1);
             CentralArgument = t0;
             ShiftedArgument = t1;
+        }
+
+        /// <summary>P(Z &gt; t) and P(Z &lt;= t) from one tail evaluation: the small one is exact, the other is 1 minus it.</summary>
+        private static (double Above, double Below) Tails(double t)
+        {
+            var small = ErrorFunction.NormalSurvival(Math.Abs(t));
+            return t >= 0 ? (small, 1 - small) : (1 - small, small);
         }
 
         private double CentralArgument { get; }
