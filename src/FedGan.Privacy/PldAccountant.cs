@@ -19,7 +19,8 @@ public sealed class PldAccountant : IPrivacyAccountant
 
     private const double MaxInterval = 0.005;
 
-    private const double MinInterval = 1e-7;
+    /// <summary>Finer grids cannot change epsilon by more than the stated 1e-4 absolute tolerance.</summary>
+    private const double MinInterval = 1e-5;
 
     private readonly double? fixedInterval;
 
@@ -72,7 +73,7 @@ public sealed class PldAccountant : IPrivacyAccountant
             catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is GridTooFineException))
             {
                 // A coarser grid is still an upper bound, only a looser one.
-                interval *= 2;
+                interval *= ex.InnerExceptions.Cast<GridTooFineException>().Max(e => e.CoarseningFactor);
             }
         }
     }

@@ -27,14 +27,17 @@ internal static class PldComposition
         }
 
         var (low, high, aboveHigh) = Window(parts, tailMass);
-        var size = Fft.NextPowerOfTwo(high - low + 1);
-        if (size > PldLimits.MaxComposedPoints)
+        if (high - low + 1 > PldLimits.MaxComposedPoints)
         {
-            throw new GridTooFineException();
+            throw new GridTooFineException(high - low + 1, PldLimits.MaxComposedPoints);
         }
 
-        var product = new Complex[size];
-        Array.Fill(product, Complex.One);
+        var size = Fft.NextPowerOfTwo(high - low + 1);
+
+        // Each part's transform raised to its count, accumulated as log-magnitude and phase (in
+        // turns) so that powers in the millions neither overflow nor need repeated products.
+        var logMagnitude = new double[size];
+        var turns = new double[size];
         long offset = 0;
         var buffer = new Complex[size];
         foreach (var (pmf, count) in parts)
@@ -48,10 +51,21 @@ internal static class PldComposition
             Fft.Forward(buffer);
             for (var f = 0; f < size; f++)
             {
-                product[f] *= Power(buffer[f], count);
+                var z = buffer[f];
+                logMagnitude[f] += z == Complex.Zero ? double.NegativeInfinity : count * Math.Log(z.Magnitude);
+                turns[f] = Fraction(turns[f] + count * (z.Phase / (2 * Math.PI)));
             }
 
             offset += count * pmf.FirstIndex;
+        }
+
+        AccurateLowFrequencies.Refine(parts, logMagnitude, turns);
+        var product = new Complex[size];
+        for (var f = 0; f < size; f++)
+        {
+            product[f] = logMagnitude[f] < -745
+                ? Complex.Zero
+                : Complex.FromPolarCoordinates(Math.Exp(logMagnitude[f]), 2 * Math.PI * turns[f]);
         }
 
         Fft.Inverse(product);
@@ -59,24 +73,19 @@ internal static class PldComposition
         // the j that lies in [low, low + size).
         var masses = new double[size];
         var shift = (int)Modulo(offset - low, size);
+        // Rounding leaves values of either sign around 1e-17; negatives are set to 0, which only
+        // adds mass (a conservative choice: left as they are they can pull delta below the truth).
         for (var p = 0; p < size; p++)
         {
             masses[(p + shift) % size] = Math.Max(0, product[p].Real);
         }
 
-        return new PrivacyLossPmf(interval, low, masses, Math.Min(1, infinityMass + aboveHigh));
-    }
-
-    /// <summary>z^n through polar form: exact in exponent for large n where repeated squaring would accumulate error.</summary>
-    private static Complex Power(Complex z, long n)
-    {
-        var magnitude = z.Magnitude;
-        if (magnitude == 0)
+        if (!double.IsFinite(masses.Sum()))
         {
-            return Complex.Zero;
+            throw new ArithmeticException("The composed privacy loss distribution is not finite.");
         }
 
-        return Complex.FromPolarCoordinates(Math.Exp(n * Math.Log(magnitude)), n * z.Phase);
+        return new PrivacyLossPmf(interval, low, masses, Math.Min(1, infinityMass + aboveHigh));
     }
 
     /// <summary>
@@ -151,4 +160,6 @@ internal static class PldComposition
     }
 
     private static long Modulo(long value, long modulus) => ((value % modulus) + modulus) % modulus;
+
+    private static double Fraction(double value) => value - Math.Floor(value);
 }
