@@ -12,6 +12,8 @@ public sealed class PldAccountantTests
     [InlineData(3.0, 10, 1e-6)]
     [InlineData(3.0, 1000, 1e-10)]
     [InlineData(20.0, 1000, 1e-6)]
+    // Many steps at a tiny delta: FFT rounding raised to the 10,000th power once inflated this by 0.5%.
+    [InlineData(100.0, 10_000, 1e-12)]
     public void Gaussian_epsilon_is_an_upper_bound_within_tolerance(double sigma, long steps, double delta)
     {
         // q = 1: the exact curve is known (Balle and Wang 2018); the accountant's stated tolerance
@@ -97,6 +99,14 @@ public sealed class PldAccountantTests
         Assert.True(together <= rdp.GetPrivacySpent(history, 1e-6).Epsilon);
         // Order of the blocks does not matter to composition.
         Assert.Equal(together, pld.GetPrivacySpent([.. history.Reverse()], 1e-6).Epsilon, 1e-9);
+    }
+
+    [Fact]
+    public void Tiny_noise_is_reported_as_a_huge_epsilon_not_as_none()
+    {
+        // sigma = 0.001: losses near 1/(2 sigma^2) = 5e5 overflow e^loss; this once read as epsilon 0.96.
+        var epsilon = pld.GetPrivacySpent([new(0.001, 0.5, 1)], 1e-5).Epsilon;
+        Assert.InRange(epsilon, 4.9e5, rdp.GetPrivacySpent([new(0.001, 0.5, 1)], 1e-5).Epsilon);
     }
 
     [Fact]
