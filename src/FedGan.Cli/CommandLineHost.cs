@@ -16,7 +16,7 @@ public static class CommandLineHost
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"fedgan: {parsed.Errors[0].Message}");
+            await Console.Error.WriteLineAsync($"fedgan: {OneLine(parsed.Errors[0].Message)}");
             return UsageError;
         }
 
@@ -38,6 +38,10 @@ public static class CommandLineHost
             return UsageError;
         }
     }
+
+    /// <summary>Some parser messages list choices on extra lines; the contract is one line.</summary>
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }
 
 /// <summary>An input the user can correct; its message is shown as is.</summary>

@@ -8,8 +8,16 @@ namespace FedGan.Privacy;
 internal static class ErrorFunction
 {
     private const double SeriesLimit = 1.0;
+    private const double AnchorStart = 0.5;
+    private const double AnchorStep = 0.0625;
+    private const double AnchorEnd = 6.5;
     private static readonly double LogSqrtPi = 0.5 * Math.Log(Math.PI);
     private static readonly double TwoOverSqrtPi = 2 / Math.Sqrt(Math.PI);
+
+    // erfc and e^(-a^2) at a = 0.5, 0.5625, ..., 6.5, from the slow exact routines once.
+    private static readonly double[] AnchorErfc = Anchors(a => a < SeriesLimit ? 1 - ErfSmall(a) : Math.Exp(-a * a - LogSqrtPi - Math.Log(LaplaceFraction(a))));
+    private static readonly double[] AnchorGauss = Anchors(a => Math.Exp(-a * a));
+    private static readonly double[] Reciprocals = Enumerable.Range(0, 64).Select(k => k == 0 ? 0 : 1.0 / k).ToArray();
 
     public static double Erfc(double x)
     {
@@ -23,9 +31,21 @@ internal static class ErrorFunction
             return 2 - Erfc(-x);
         }
 
-        return x < SeriesLimit
-            ? 1 - ErfSmall(x)
-            : Math.Exp(-x * x - LogSqrtPi - Math.Log(LaplaceFraction(x)));
+        if (x < AnchorStart)
+        {
+            return 1 - ErfSmall(x);
+        }
+
+        if (x < AnchorEnd)
+        {
+            return TaylorFromAnchor(x);
+        }
+
+        // e^(-x^2) from the rounded square and its exact rounding error, multiplied rather than
+        // added in the exponent, where the error would be rounded away again.
+        var square = x * x;
+        var squareError = Math.FusedMultiplyAdd(x, x, -square);
+        return Math.Exp(-square) * Math.Exp(-squareError - LogSqrtPi - Math.Log(LaplaceFraction(x)));
     }
 
     public static double LogErfc(double x)
@@ -35,12 +55,8 @@ internal static class ErrorFunction
             return double.IsNaN(x) ? double.NaN : double.NegativeInfinity;
         }
 
-        if (x < SeriesLimit)
-        {
-            return x < 0 ? Math.Log(2 - Erfc(-x)) : Math.Log(1 - ErfSmall(x));
-        }
-
-        return -x * x - LogSqrtPi - Math.Log(LaplaceFraction(x));
+        // Below AnchorEnd erfc(x) > 1e-19, far from underflow.
+        return x < AnchorEnd ? Math.Log(Erfc(x)) : LogErfcFar(x);
     }
 
     /// <summary>P(Z &gt; z) for a standard normal Z.</summary>
@@ -71,6 +87,45 @@ internal static class ErrorFunction
         }
 
         return 1 - NormalSurvival(-a) - NormalSurvival(b);
+    }
+
+    /// <summary>
+    /// erfc(a + h) = erfc(a) - (2/sqrt(pi)) e^(-a^2) sum_{n>=1} (-1)^(n-1) H_(n-1)(a) h^n / n!
+    /// (Hermite polynomials H, from d^n/dx^n e^(-x^2) = (-1)^n H_n(x) e^(-x^2)) around the nearest
+    /// anchor, |h| &lt;= 1/32. Every term is relative to e^(-a^2), so relative precision holds far
+    /// out, and ~10 terms replace the hundreds the continued fraction needs near x = 1.
+    /// </summary>
+    private static double TaylorFromAnchor(double x)
+    {
+        var k = (int)Math.Round((x - AnchorStart) / AnchorStep);
+        var a = AnchorStart + k * AnchorStep;
+        var h = x - a;
+        double hermitePrevious = 0, hermite = 1; // H_(n-2), H_(n-1)
+        double power = h;                        // (-1)^(n-1) h^n / n!
+        var sum = 0.0;
+        for (var n = 1; n < 60; n++)
+        {
+            var term = hermite * power;
+            sum += term;
+            if (Math.Abs(term) <= 1e-17 * Math.Abs(sum))
+            {
+                break;
+            }
+
+            (hermitePrevious, hermite) = (hermite, 2 * a * hermite - 2 * (n - 1) * hermitePrevious);
+            power *= -h * Reciprocals[n + 1];
+        }
+
+        return AnchorErfc[k] - TwoOverSqrtPi * AnchorGauss[k] * sum;
+    }
+
+    /// <summary>log erfc(x) = -x^2 - log(sqrt(pi) * fraction) for large x, where erfc itself underflows.</summary>
+    private static double LogErfcFar(double x) => -x * x - LogSqrtPi - Math.Log(LaplaceFraction(x));
+
+    private static double[] Anchors(Func<double, double> value)
+    {
+        var count = (int)Math.Round((AnchorEnd - AnchorStart) / AnchorStep) + 1;
+        return Enumerable.Range(0, count).Select(k => value(AnchorStart + k * AnchorStep)).ToArray();
     }
 
     /// <summary>

@@ -29,42 +29,84 @@ public static class NoiseCalibration
             return 0; // Nothing is released about any record: no noise is needed.
         }
 
-        double Epsilon(double sigma) =>
-            accountant.GetPrivacySpent([new GaussianMechanismSteps(sigma, samplingRate, steps)], delta).Epsilon;
+        double Excess(double sigma) =>
+            accountant.GetPrivacySpent([new GaussianMechanismSteps(sigma, samplingRate, steps)], delta).Epsilon - targetEpsilon;
 
         // Grow an upper bracket until it meets the target; shrink a lower one until it fails.
-        double high = 1;
-        while (Epsilon(high) > targetEpsilon)
+        double high = 1, excessHigh = Excess(high);
+        while (excessHigh > 0)
         {
             high *= 2;
             if (high > MaxNoiseMultiplier)
             {
                 throw new ArgumentOutOfRangeException(nameof(targetEpsilon), $"No noise multiplier up to {MaxNoiseMultiplier:G} reaches epsilon {targetEpsilon} at delta {delta} for {steps} steps at rate {samplingRate}.");
             }
+
+            excessHigh = Excess(high);
         }
 
-        var low = high / 2;
-        while (Epsilon(low) <= targetEpsilon)
+        double low = high / 2, excessLow = Excess(low);
+        while (excessLow <= 0)
         {
-            high = low;
+            (high, excessHigh) = (low, excessLow);
             low /= 2;
             if (low < 1e-6)
             {
                 return high;
             }
+
+            excessLow = Excess(low);
         }
 
-        // Invariant: Epsilon(low) > target >= Epsilon(high).
+        // Invariant: Epsilon(low) > target >= Epsilon(high). Regula falsi with the Illinois
+        // modification converges in a handful of accountant calls where plain bisection needs ~15
+        // (each PLD call costs ~0.1 s); a bisection step is forced whenever the bracket fails to halve.
+        var lastMoved = 0;
         while (high - low > RelativeTolerance * high)
         {
-            var middle = 0.5 * (low + high);
-            if (Epsilon(middle) <= targetEpsilon)
+            var width = high - low;
+            var middle = double.IsFinite(excessLow) && excessLow != excessHigh
+                ? high - excessHigh * width / (excessHigh - excessLow)
+                : 0.5 * (low + high);
+            // Keep the trial strictly inside, away from the ends, so the bracket always shrinks.
+            middle = Math.Clamp(middle, low + 0.02 * width, high - 0.02 * width);
+            var excess = Excess(middle);
+            if (excess <= 0)
             {
                 high = middle;
+                excessHigh = excess;
+                if (lastMoved == +1)
+                {
+                    excessLow /= 2; // Illinois: the stale end's weight is halved.
+                }
+
+                lastMoved = +1;
             }
             else
             {
                 low = middle;
+                excessLow = excess;
+                if (lastMoved == -1)
+                {
+                    excessHigh /= 2;
+                }
+
+                lastMoved = -1;
+            }
+
+            if (high - low > 0.5 * width && lastMoved != 0)
+            {
+                // Slow progress: fall back to one bisection step.
+                var half = 0.5 * (low + high);
+                var halfExcess = Excess(half);
+                if (halfExcess <= 0)
+                {
+                    (high, excessHigh) = (half, halfExcess);
+                }
+                else
+                {
+                    (low, excessLow) = (half, halfExcess);
+                }
             }
         }
 

@@ -27,14 +27,17 @@ internal static class PldComposition
         }
 
         var (low, high, aboveHigh) = Window(parts, tailMass);
-        var size = Fft.NextPowerOfTwo(high - low + 1);
-        if (size > PldLimits.MaxComposedPoints)
+        if (high - low + 1 > PldLimits.MaxComposedPoints)
         {
-            throw new GridTooFineException();
+            throw new GridTooFineException(high - low + 1, PldLimits.MaxComposedPoints);
         }
 
-        var product = new Complex[size];
-        Array.Fill(product, Complex.One);
+        var size = Fft.NextPowerOfTwo(high - low + 1);
+
+        // Each part's transform raised to its count, accumulated as log-magnitude and phase (in
+        // turns) so that powers in the millions neither overflow nor need repeated products.
+        var logMagnitude = new double[size];
+        var turns = new double[size];
         long offset = 0;
         var buffer = new Complex[size];
         foreach (var (pmf, count) in parts)
@@ -48,10 +51,21 @@ internal static class PldComposition
             Fft.Forward(buffer);
             for (var f = 0; f < size; f++)
             {
-                product[f] *= Power(buffer[f], count);
+                var z = buffer[f];
+                logMagnitude[f] += z == Complex.Zero ? double.NegativeInfinity : count * Math.Log(z.Magnitude);
+                turns[f] = Fraction(turns[f] + count * (z.Phase / (2 * Math.PI)));
             }
 
             offset += count * pmf.FirstIndex;
+        }
+
+        AccurateLowFrequencies.Refine(parts, logMagnitude, turns);
+        var product = new Complex[size];
+        for (var f = 0; f < size; f++)
+        {
+            product[f] = logMagnitude[f] < -745
+                ? Complex.Zero
+                : Complex.FromPolarCoordinates(Math.Exp(logMagnitude[f]), 2 * Math.PI * turns[f]);
         }
 
         Fft.Inverse(product);
@@ -59,24 +73,19 @@ internal static class PldComposition
         // the j that lies in [low, low + size).
         var masses = new double[size];
         var shift = (int)Modulo(offset - low, size);
+        // Rounding leaves values of either sign around 1e-17; negatives are set to 0, which only
+        // adds mass (a conservative choice: left as they are they can pull delta below the truth).
         for (var p = 0; p < size; p++)
         {
             masses[(p + shift) % size] = Math.Max(0, product[p].Real);
         }
 
-        return new PrivacyLossPmf(interval, low, masses, Math.Min(1, infinityMass + aboveHigh));
-    }
-
-    /// <summary>z^n through polar form: exact in exponent for large n where repeated squaring would accumulate error.</summary>
-    private static Complex Power(Complex z, long n)
-    {
-        var magnitude = z.Magnitude;
-        if (magnitude == 0)
+        if (!double.IsFinite(masses.Sum()))
         {
-            return Complex.Zero;
+            throw new ArithmeticException("The composed privacy loss distribution is not finite.");
         }
 
-        return Complex.FromPolarCoordinates(Math.Exp(n * Math.Log(magnitude)), n * z.Phase);
+        return new PrivacyLossPmf(interval, low, masses, Math.Min(1, infinityMass + aboveHigh));
     }
 
     /// <summary>
@@ -94,7 +103,7 @@ internal static class PldComposition
 
         var logTail = Math.Log(tailMass);
         double bestHigh = highest, bestLow = lowest;
-        for (var e = -20; e <= 14; e++)
+        for (var e = -12; e <= 12; e++)
         {
             // t in units of 1/loss; per grid index the exponent is t * Interval * index.
             var t = Math.Pow(2, e) * parts[0].Pmf.Interval;
@@ -115,31 +124,42 @@ internal static class PldComposition
         return (low, Math.Max(high, low), aboveHigh);
     }
 
-    /// <summary>log sum_i m_i e^(t k_i) over the finite masses, by log-sum-exp.</summary>
+    /// <summary>
+    /// log sum_i m_i e^(t k_i) over the finite masses. The sum is taken from the end where the
+    /// exponent is largest, relative to it, multiplying by e^(-|t|) per index: one exp per call
+    /// instead of one per mass, and no overflow.
+    /// </summary>
     private static double LogMgf(PrivacyLossPmf pmf, double t)
     {
-        var max = double.NegativeInfinity;
-        for (var i = 0; i < pmf.Masses.Length; i++)
+        var masses = pmf.Masses;
+        var step = Math.Exp(-Math.Abs(t));
+        double sum = 0, weight = 1;
+        int start = t >= 0 ? masses.Length - 1 : 0, direction = t >= 0 ? -1 : 1;
+        var top = -1;
+        for (var i = start; i >= 0 && i < masses.Length; i += direction)
         {
-            if (pmf.Masses[i] > 0)
+            if (top < 0)
             {
-                max = Math.Max(max, t * (pmf.FirstIndex + i));
+                if (masses[i] <= 0)
+                {
+                    continue;
+                }
+
+                top = i;
+            }
+
+            sum += masses[i] * weight;
+            weight *= step;
+            if (weight == 0)
+            {
+                break;
             }
         }
 
-        if (double.IsNegativeInfinity(max))
-        {
-            return double.NegativeInfinity;
-        }
-
-        var sum = 0.0;
-        for (var i = 0; i < pmf.Masses.Length; i++)
-        {
-            sum += pmf.Masses[i] * Math.Exp(t * (pmf.FirstIndex + i) - max);
-        }
-
-        return max + Math.Log(sum);
+        return top < 0 ? double.NegativeInfinity : t * (pmf.FirstIndex + top) + Math.Log(sum);
     }
 
     private static long Modulo(long value, long modulus) => ((value % modulus) + modulus) % modulus;
+
+    private static double Fraction(double value) => value - Math.Floor(value);
 }

@@ -44,7 +44,7 @@ internal static class SubsampledGaussianPld
         var last = Math.Max(first + 1, (long)Math.Ceiling(highestLoss / interval));
         if (last - first > PldLimits.MaxSingleStepPoints)
         {
-            throw new GridTooFineException();
+            throw new GridTooFineException(last - first, PldLimits.MaxSingleStepPoints);
         }
 
         var points = (int)(last - first + 1);
@@ -66,7 +66,9 @@ internal static class SubsampledGaussianPld
             var (p, qMass) = neighbour == Neighbour.Remove ? (mixture, central) : (central, mixture);
             var loss = (first + i) * interval;
             // Share of the interval's mass moved to the upper end: E_P[1 - e^(l_i - L)] / (1 - e^-interval).
-            var up = Math.Clamp((p - Math.Exp(loss) * qMass) / splitDenominator, 0, p);
+            // e^l * Q-mass in one exponent: e^l alone overflows for the huge losses of tiny noise.
+            var scaledQ = qMass > 0 ? Math.Exp(loss + Math.Log(qMass)) : 0;
+            var up = Math.Clamp((p - scaledQ) / splitDenominator, 0, p);
             masses[i + 1] += up;
             masses[i] += p - up;
         }
@@ -84,6 +86,12 @@ internal static class SubsampledGaussianPld
         }
 
         masses[0] += below;
+        if (!double.IsFinite(masses.Sum()) || !double.IsFinite(above))
+        {
+            // A NaN would read as "no privacy loss"; refuse rather than under-report.
+            throw new ArithmeticException($"The privacy loss distribution for noise {sigma} and rate {q} is not finite.");
+        }
+
         return new PrivacyLossPmf(interval, first, masses, above);
     }
 
@@ -116,12 +124,17 @@ internal static class SubsampledGaussianPld
         {
             var t0 = x / shape.Sigma;
             var t1 = (x - 1) / shape.Sigma;
-            centralAbove = ErrorFunction.NormalSurvival(t0);
-            centralBelow = ErrorFunction.NormalCdf(t0);
-            shiftedAbove = ErrorFunction.NormalSurvival(t1);
-            shiftedBelow = ErrorFunction.NormalCdf(t1);
+            (centralAbove, centralBelow) = Tails(t0);
+            (shiftedAbove, shiftedBelow) = Tails(t1);
             CentralArgument = t0;
             ShiftedArgument = t1;
+        }
+
+        /// <summary>P(Z &gt; t) and P(Z &lt;= t) from one tail evaluation: the small one is exact, the other is 1 minus it.</summary>
+        private static (double Above, double Below) Tails(double t)
+        {
+            var small = ErrorFunction.NormalSurvival(Math.Abs(t));
+            return t >= 0 ? (small, 1 - small) : (1 - small, small);
         }
 
         private double CentralArgument { get; }

@@ -48,6 +48,20 @@ public sealed class NoiseCalibrationTests
         Assert.True(Rdp.GetPrivacySpent([new(slightlyLess, q, steps)], delta).Epsilon > target);
     }
 
+    [Theory]
+    [InlineData(1.0, 0.01, 1000L)]
+    [InlineData(4.0, 0.05, 2000L)]
+    [InlineData(2.0, 1.0, 3L)]
+    public void Pld_answer_never_overshoots_and_needs_less_noise_than_rdp(double target, double q, long steps)
+    {
+        var pld = new PldAccountant();
+        var sigma = NoiseCalibration.FindNoiseMultiplier(pld, target, 1e-6, q, steps);
+        Assert.True(pld.GetPrivacySpent([new(sigma, q, steps)], 1e-6).Epsilon <= target);
+        var slightlyLess = sigma * (1 - 2 * NoiseCalibration.RelativeTolerance);
+        Assert.True(pld.GetPrivacySpent([new(slightlyLess, q, steps)], 1e-6).Epsilon > target);
+        Assert.True(sigma <= NoiseCalibration.FindNoiseMultiplier(Rdp, target, 1e-6, q, steps));
+    }
+
     [Fact]
     public void No_sampling_needs_no_noise()
     {
