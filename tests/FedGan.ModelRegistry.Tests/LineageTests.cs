@@ -99,7 +99,7 @@ public class LineageTests(AzuriteFixture fixture)
         await _registry.PublishOkAsync(study, 0, TestModels.Initial(await _registry.UploadOkAsync(study, TestModels.Weights(0.5f))));
         var sha = await _registry.UploadOkAsync(study, TestModels.Weights(1.5f));
         await using var secondReplica = new RegistryHost(fixture.Azurite.ConnectionString);
-        RegistryClient[] replicas = [_registry, new(secondReplica.CreateClient())];
+        RegistryClient[] replicas = [_registry, secondReplica.Client()];
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(k => replicas[k % 2].PublishAsync(study, 1,
             TestModels.Aggregate(sha, 1, metrics: new Dictionary<string, double> { ["fid"] = k }))));

@@ -10,6 +10,12 @@ namespace FedGan.ModelRegistry.Tests;
 public sealed class RegistryHost(string blobConnectionString, IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
+    /// <summary>
+    /// A client that streams request bodies. The factory's default client follows redirects, and
+    /// to replay a body on a redirect it first buffers the whole body (2.2x a 64 MiB upload, measured).
+    /// </summary>
+    public RegistryClient Client() => new(CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false }));
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:blobs", blobConnectionString);
@@ -27,7 +33,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public RegistryHost Service { get; private set; } = null!;
 
-    public RegistryClient Client() => new(Service.CreateClient());
+    public RegistryClient Client() => Service.Client();
 
     public async ValueTask InitializeAsync()
     {

@@ -116,7 +116,7 @@ public class UploadValidationTests(AzuriteFixture fixture)
     {
         await using var small = new RegistryHost(fixture.Azurite.ConnectionString,
             new Dictionary<string, string> { ["ModelRegistry:MaxWeightsBytes"] = "4096" });
-        var client = new RegistryClient(small.CreateClient());
+        var client = small.Client();
         var tensors = new[] { new NamedTensor("w", [1024], new float[1024]) };
         var file = Safetensors.Serialize(tensors);
 
