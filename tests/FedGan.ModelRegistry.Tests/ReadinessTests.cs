@@ -6,7 +6,7 @@ namespace FedGan.ModelRegistry.Tests;
 public class ReadinessTests
 {
     [Fact]
-    public async Task The_service_is_unready_while_blob_storage_is_down_and_ready_again_when_it_returns()
+    public async Task The_service_is_unready_and_answers_503_while_blob_storage_is_down_and_recovers_when_it_returns()
     {
         // Its own Azurite: stopping the shared one would fail the other tests.
         await using var azurite = await AzuriteServer.StartAsync();
@@ -17,6 +17,10 @@ public class ReadinessTests
         await azurite.KillAsync();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/health")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/alive")).StatusCode);
+        // Requests meanwhile are told to retry, not that the registry broke.
+        var during = await client.GetAsync($"/studies/{RegistryClient.NewStudy()}/versions");
+        await RegistryClient.ExpectProblemAsync(during, HttpStatusCode.ServiceUnavailable, "unavailable");
+        Assert.NotNull(during.Headers.RetryAfter);
 
         await azurite.RestartAsync();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);

@@ -1,3 +1,4 @@
+using FedGan.ModelRegistry.Apis;
 using FedGan.ModelRegistry.Storage;
 using FedGan.ModelRegistry.Versions;
 using FedGan.ModelRegistry.Weights;
@@ -16,6 +17,8 @@ public static class Extensions
             .BindConfiguration(RegistryOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        builder.Services.AddExceptionHandler<StorageOutageHandler>();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegistryContainer>();

@@ -15,8 +15,8 @@ public sealed class VersionPublisher(ManifestStore manifests, WeightsStore weigh
     public async Task<PublishOutcome> PublishAsync(string studyId, int version, PublishVersionRequest request, CancellationToken cancellationToken)
     {
         using var activity = FedGanTelemetry.ActivitySource.StartActivity("registry.publish_version");
-        activity?.SetTag("fedgan.study_id", studyId);
-        activity?.SetTag("fedgan.model_version", version);
+        activity?.SetTag("fedgan.study", studyId);
+        activity?.SetTag("fedgan.version", version);
 
         var outcome = await DecideAsync(studyId, version, request, cancellationToken);
         activity?.SetTag("fedgan.outcome", outcome switch

@@ -24,7 +24,7 @@ public sealed class WeightsIngest(WeightsStore store, IOptions<RegistryOptions> 
         }
 
         using var activity = FedGanTelemetry.ActivitySource.StartActivity("registry.upload_weights");
-        activity?.SetTag("fedgan.study_id", studyId);
+        activity?.SetTag("fedgan.study", studyId);
 
         var head = await ReadHeadAsync(body, limits.MaxHeaderBytes, cancellationToken);
         var header = head.Header;
@@ -43,7 +43,7 @@ public sealed class WeightsIngest(WeightsStore store, IOptions<RegistryOptions> 
             && await store.PromoteAsync(upload, studyId, sha256, cancellationToken);
 
         RegistryMetrics.WeightsUploaded(header.FileLength);
-        activity?.SetTag("fedgan.weights_sha256", sha256);
+        activity?.SetTag("fedgan.weights.sha256", sha256);
         logger.LogInformation("Weights {Sha256} of study {StudyId} uploaded: {Bytes} bytes, {Tensors} tensors, {Outcome}",
             sha256, studyId, header.FileLength, header.Tensors.Count, created ? "stored" : "already stored");
         return new WeightsUploadResult(sha256, header.FileLength, header.Tensors.Count, header.TotalElements);
