@@ -24,4 +24,8 @@ public static class ErrorCodes
     public const string RoundHasNoUpdates = "round_has_no_updates";
     public const string StudyDefinitionInvalid = "study_definition_invalid";
     public const string InitialVersionMissing = "initial_version_missing";
+    public const string WeightsMalformed = "weights_malformed";
+    public const string WeightsNotFinite = "weights_not_finite";
+    public const string ParentVersionNotFound = "parent_version_not_found";
+    public const string LineageInvalid = "lineage_invalid";
 }
