@@ -17,6 +17,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Benchmarks; each prints one JSON object with its measurements.")
         {
             AccountantBenchCommand.Create(),
+            AggregateBenchCommand.Create(),
         };
         bench.SetAction(_ => JsonOutput.Write(new Listing(
             bench.Subcommands.Select(c => new Entry(c.Name, c.Description)).ToList())));
