@@ -75,9 +75,19 @@ public static class FederatedAggregation
 
         var weights = new AggregatedWeights(job.Layout, buffer, job.WeightsMetadata);
         var timings = new AggregationTimings(meanTime, noiseTime, applyTime, clock.Elapsed - meanTime - noiseTime - applyTime);
-        var method = optimizer.Describe() + (settings.ServerNoiseMultiplier > 0
-            ? $"+server_noise(z={ServerOptimizer.Format(settings.ServerNoiseMultiplier)},clip={ServerOptimizer.Format(job.UpdateClipNorm)})"
-            : string.Empty);
-        return new AggregationOutcome(weights, contributions, method, std, (optimizer as FedAdamOptimizer)?.State, timings);
+        return new AggregationOutcome(weights, contributions, Describe(settings, job.UpdateClipNorm), std,
+            (optimizer as FedAdamOptimizer)?.State, timings);
+    }
+
+    /// <summary>The method as a version's lineage records it, e.g. "fedavg(server_lr=1)+server_noise(z=0.5,clip=1)".</summary>
+    public static string Describe(AggregationSettings settings, double updateClipNorm)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var optimizer = settings.Method == ServerOptimizer.FedAdamName
+            ? $"{ServerOptimizer.FedAdamName}(server_lr={ServerOptimizer.Format(settings.ServerLearningRate)},beta1={ServerOptimizer.Format(settings.Beta1)},beta2={ServerOptimizer.Format(settings.Beta2)},tau={ServerOptimizer.Format(settings.Epsilon)})"
+            : $"{ServerOptimizer.FedAvgName}(server_lr={ServerOptimizer.Format(settings.ServerLearningRate)})";
+        return settings.ServerNoiseMultiplier > 0
+            ? $"{optimizer}+server_noise(z={ServerOptimizer.Format(settings.ServerNoiseMultiplier)},clip={ServerOptimizer.Format(updateClipNorm)})"
+            : optimizer;
     }
 }

@@ -15,9 +15,6 @@ public abstract class ServerOptimizer
     /// <summary>Replaces each delta (the mean update) at <paramref name="offset"/> with the new weight.</summary>
     public abstract void Apply(ReadOnlySpan<float> baseWeights, Span<double> deltaToWeights, int offset);
 
-    /// <summary>The method as the lineage records it, with every setting that changes the result.</summary>
-    public abstract string Describe();
-
     /// <summary>Null when <paramref name="settings"/> describe an aggregation this server can run; else what is wrong.</summary>
     public static string? Validate(AggregationSettings? settings)
     {
@@ -51,8 +48,6 @@ public sealed class FedAvgOptimizer(double serverLearningRate) : ServerOptimizer
         for (var i = 0; i < target.Length; i++)
             target[i] = baseWeights[i] + serverLearningRate * target[i];
     }
-
-    public override string Describe() => $"{FedAvgName}(server_lr={Format(serverLearningRate)})";
 }
 
 /// <summary>
@@ -81,7 +76,4 @@ public sealed class FedAdamOptimizer(double serverLearningRate, double beta1, do
             v[i] = (float)vNext;
         }
     }
-
-    public override string Describe() =>
-        $"{FedAdamName}(server_lr={Format(serverLearningRate)},beta1={Format(beta1)},beta2={Format(beta2)},tau={Format(tau)})";
 }
