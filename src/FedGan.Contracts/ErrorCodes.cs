@@ -30,4 +30,8 @@ public static class ErrorCodes
     public const string VersionConflict = "version_conflict";
     public const string WeightsNotFound = "weights_not_found";
     public const string WeightsMismatch = "weights_mismatch";
+    public const string WeightsMalformed = "weights_malformed";
+    public const string WeightsNotFinite = "weights_not_finite";
+    public const string ParentVersionNotFound = "parent_version_not_found";
+    public const string LineageInvalid = "lineage_invalid";
 }

@@ -1,3 +1,6 @@
+using FedGan.ModelRegistry.Storage;
+using FedGan.ModelRegistry.Versions;
+using FedGan.ModelRegistry.Weights;
 using FedGan.Storage;
 
 namespace FedGan.ModelRegistry.Extensions;
@@ -6,6 +9,19 @@ public static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
+        // The AppHost names the storage resource "blobs"; AddBlobStorage adds its readiness check.
         builder.AddBlobStorage("blobs");
+
+        builder.Services.AddOptions<RegistryOptions>()
+            .BindConfiguration(RegistryOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RegistryContainer>();
+        builder.Services.AddSingleton<ManifestStore>();
+        builder.Services.AddSingleton<WeightsStore>();
+        builder.Services.AddSingleton<WeightsIngest>();
+        builder.Services.AddSingleton<VersionPublisher>();
     }
 }
