@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using FedGan.Contracts;
 using FedGan.Contracts.Models;
 using FedGan.Contracts.Studies;
@@ -79,15 +80,26 @@ public static class FederatedAggregation
             (optimizer as FedAdamOptimizer)?.State, timings);
     }
 
-    /// <summary>The method as a version's lineage records it, e.g. "fedavg(server_lr=1)+server_noise(z=0.5,clip=1)".</summary>
+    /// <summary>
+    /// The method as a version's lineage records it, in the registry's name alphabet (lower-case
+    /// letters, digits, '.', '_', '-', at most 64): e.g. "fedavg_lr1",
+    /// "fedadam_lr0.01_b0.9_0.99_tau0.001_z1.1_c1" (z and c: server noise multiplier and clip bound).
+    /// Settings are written with 6 significant digits, fewer if that is still too long.
+    /// </summary>
     public static string Describe(AggregationSettings settings, double updateClipNorm)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var optimizer = settings.Method == ServerOptimizer.FedAdamName
-            ? $"{ServerOptimizer.FedAdamName}(server_lr={ServerOptimizer.Format(settings.ServerLearningRate)},beta1={ServerOptimizer.Format(settings.Beta1)},beta2={ServerOptimizer.Format(settings.Beta2)},tau={ServerOptimizer.Format(settings.Epsilon)})"
-            : $"{ServerOptimizer.FedAvgName}(server_lr={ServerOptimizer.Format(settings.ServerLearningRate)})";
-        return settings.ServerNoiseMultiplier > 0
-            ? $"{optimizer}+server_noise(z={ServerOptimizer.Format(settings.ServerNoiseMultiplier)},clip={ServerOptimizer.Format(updateClipNorm)})"
-            : optimizer;
+        foreach (var digits in new[] { 6, 3, 1 })
+        {
+            string F(double value) => value.ToString($"G{digits}", CultureInfo.InvariantCulture).ToLowerInvariant();
+            var name = settings.Method == ServerOptimizer.FedAdamName
+                ? $"{ServerOptimizer.FedAdamName}_lr{F(settings.ServerLearningRate)}_b{F(settings.Beta1)}_{F(settings.Beta2)}_tau{F(settings.Epsilon)}"
+                : $"{ServerOptimizer.FedAvgName}_lr{F(settings.ServerLearningRate)}";
+            if (settings.ServerNoiseMultiplier > 0)
+                name += $"_z{F(settings.ServerNoiseMultiplier)}_c{F(updateClipNorm)}";
+            if (name.Length <= 64)
+                return name;
+        }
+        return settings.ServerNoiseMultiplier > 0 ? $"{settings.Method}_dp" : settings.Method;
     }
 }

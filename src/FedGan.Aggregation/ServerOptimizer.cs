@@ -36,7 +36,6 @@ public abstract class ServerOptimizer
         return null;
     }
 
-    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
 
 /// <summary>FedAvg with a server learning rate: next = base + lr * delta (McMahan et al. 2017; lr = 1 is plain FedAvg).</summary>

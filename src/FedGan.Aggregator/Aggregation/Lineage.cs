@@ -22,8 +22,9 @@ public sealed record Lineage(int ParentVersion, int Round, IReadOnlyList<Contrib
         : !manifest.Contributions.SequenceEqual(Contributions) ? "its contributions (sites, sample counts or update hashes) differ"
         : "its epsilon by site differs";
 
-    public PublishVersionRequest ToRequest(string weightsSha256, ModelDescription model) =>
-        new(weightsSha256, ParentVersion, Round, model, Contributions, Aggregation, EpsilonBySite, Metrics: null);
+    /// <summary>The publication of this lineage (the model itself is version 0's; later versions do not repeat it).</summary>
+    public PublishVersionRequest ToRequest(string weightsSha256) =>
+        new(weightsSha256, ParentVersion, Round, Model: null, Contributions, Aggregation, EpsilonBySite, Metrics: null);
 
     public AggregationResult Result(int version, string weightsSha256) => new(version, weightsSha256, Contributions);
 

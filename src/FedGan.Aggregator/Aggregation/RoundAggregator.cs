@@ -71,7 +71,7 @@ public sealed class RoundAggregator(RoundStore rounds, ModelRegistryClient regis
                 var uploaded = await registry.UploadWeightsAsync(studyId, weights, cancellationToken);
                 if (!string.Equals(uploaded.Sha256, weights.Sha256, StringComparison.OrdinalIgnoreCase))
                     throw new RegistryUnavailableException($"The registry stored the weights as {uploaded.Sha256}; they hash to {weights.Sha256}.");
-                if (await registry.PublishAsync(studyId, version, lineage.ToRequest(weights.Sha256, baseVersion.Model), cancellationToken) is null)
+                if (await registry.PublishAsync(studyId, version, lineage.ToRequest(weights.Sha256), cancellationToken) is null)
                 {
                     var raced = await registry.GetVersionAsync(studyId, version, cancellationToken);
                     return raced is not null && lineage.Matches(raced)
