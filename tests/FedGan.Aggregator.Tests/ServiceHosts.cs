@@ -21,7 +21,7 @@ public sealed class RegistryHost(string blobs) : WebApplicationFactory<registry:
 /// The real Aggregator on the test run's Redis and Azurite, calling the in-process registry through
 /// its test handler (behind <paramref name="faults"/>), with a clock the test moves.
 /// </summary>
-public sealed class AggregatorHost(string redis, string blobs, RegistryHost registryHost, ManualClock clock, RegistryFaults faults)
+public sealed class AggregatorHost(string redis, string blobs, RegistryHost registryHost, ManualClock clock, RegistryFaults faults, BodyReads bodyReads)
     : WebApplicationFactory<Program>
 {
     public const string NoiseSecret = "aggregator-tests-noise-secret-0123456789";
@@ -35,6 +35,7 @@ public sealed class AggregatorHost(string redis, string blobs, RegistryHost regi
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(bodyReads);
             services.AddHttpClient<ModelRegistryClient>()
                 .ConfigurePrimaryHttpMessageHandler(registryHost.Server.CreateHandler)
                 .AddHttpMessageHandler(faults.CreateHandler);
@@ -60,6 +61,8 @@ public sealed class Stack : IAsyncLifetime
 
     public RegistryFaults Faults { get; } = new();
 
+    public BodyReads BodyReads { get; } = new();
+
     public AggregatorClient AggregatorClient() => new(Aggregator.CreateClient());
 
     public RegistryClient RegistryClient() => new(Registry.CreateClient());
@@ -69,7 +72,7 @@ public sealed class Stack : IAsyncLifetime
         Redis = await RedisServer.StartAsync();
         Azurite = await AzuriteServer.StartAsync();
         Registry = new RegistryHost(Azurite.ConnectionString);
-        Aggregator = new AggregatorHost(Redis.ConnectionString, Azurite.ConnectionString, Registry, Clock, Faults);
+        Aggregator = new AggregatorHost(Redis.ConnectionString, Azurite.ConnectionString, Registry, Clock, Faults, BodyReads);
     }
 
     public async ValueTask DisposeAsync()
