@@ -23,7 +23,7 @@ public static class AggregateBenchCommand
     private sealed record ByParameters(int Parameters, double? PeakWorkingSetSpread, bool? MemoryFlat, double MinThroughputGbPerS, bool ThroughputMet);
 
     private sealed record Report(
-        int Processors, string Method, string UpdateDtype, string Source, string MemoryMeasure,
+        int Processors, string? LoadAverageAtStart, string Method, string UpdateDtype, string Source, string MemoryMeasure,
         double TargetThroughputGbPerS, double TargetMemorySpread, IReadOnlyList<Run> Runs, IReadOnlyList<ByParameters> Summary);
 
     public static Command Create()
@@ -54,6 +54,7 @@ public static class AggregateBenchCommand
     private static async Task<Report> RunAsync(int[] siteCounts, int[] parameterCounts, AggregationSettings settings,
         DirectoryInfo? directory, CancellationToken cancellationToken)
     {
+        var loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null;
         var root = directory?.FullName ?? Directory.CreateTempSubdirectory("fedgan-bench-aggregate-").FullName;
         var runs = new List<Run>();
         try
@@ -90,8 +91,8 @@ public static class AggregateBenchCommand
                 minThroughput, minThroughput >= TargetGigabytesPerSecond);
         }).ToList();
 
-        return new Report(Environment.ProcessorCount, settings.Method, "F32",
-            "local files written just before the run (so in the page cache), each read once through SafetensorsStreamReader with its SHA-256 checked, as the Aggregator reads staged blobs",
+        return new Report(Environment.ProcessorCount, loadAverage, settings.Method, "F32",
+            "local files written and flushed to disk just before the run (so in the page cache where memory allows), each read once through SafetensorsStreamReader with its SHA-256 checked, as the Aggregator reads staged blobs",
             "peak_working_set_bytes: the process's VmHWM, reset before each run (runtime included); gc_allocated_bytes: managed bytes allocated during the run",
             TargetGigabytesPerSecond, TargetMemorySpread, runs, summary);
     }

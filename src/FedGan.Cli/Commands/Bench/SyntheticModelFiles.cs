@@ -59,6 +59,8 @@ internal static class SyntheticModelFiles
         {
             ArrayPool<float>.Shared.Return(values);
         }
+        // On disk before any timing starts: reads must not compete with the write-back of the files.
+        file.Flush(flushToDisk: true);
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
