@@ -10,7 +10,7 @@ public class SafetensorsHeaderBytesTests
         var length = SafetensorsHeaderBytes.ParseLength(bytes.AsSpan(0, 8));
         var header = SafetensorsHeaderBytes.Parse(bytes.AsSpan(8, (int)length));
 
-        Assert.Equal(bytes.Length - 14, length);
+        Assert.Equal(bytes.Length - 8 - 14, length);
         Assert.Equal(["a", "b", "h"], header.Tensors.Select(t => t.Name));
         Assert.Equal(bytes.Length, header.FileLength);
         Assert.Equal("7", header.Metadata!["round"]);
