@@ -5,17 +5,16 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace FedGan.Aggregator.Bench;
 
-/// <summary>The real ModelRegistry on the bench's Azurite, logging warnings only.</summary>
+/// <summary>The real ModelRegistry on the bench's Azurite.</summary>
 internal sealed class RegistryHost(string blobs) : WebApplicationFactory<registry::Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:blobs", blobs);
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 }
 
@@ -27,7 +26,8 @@ internal sealed class AggregatorHost(string redis, string blobs, RegistryHost re
         builder.UseSetting("ConnectionStrings:redis", redis);
         builder.UseSetting("ConnectionStrings:blobs", blobs);
         builder.UseSetting("Aggregator:ModelRegistryUrl", "http://modelregistry");
-        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // stdout carries the one JSON result: the services log warnings only.
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.ConfigureTestServices(services =>
             services.AddHttpClient<ModelRegistryClient>().ConfigurePrimaryHttpMessageHandler(registryHost.Server.CreateHandler));
     }

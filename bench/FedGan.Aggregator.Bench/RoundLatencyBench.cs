@@ -27,6 +27,9 @@ internal static class RoundLatencyBench
         const double TargetSeconds = 1.0;
         var parameters = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000;
 
+        // Outside a test project the factories cannot find the services' folders; their settings are in the output folder.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FEDGAN_MODELREGISTRY", AppContext.BaseDirectory);
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FEDGAN_AGGREGATOR", AppContext.BaseDirectory);
         await using var redis = await RedisServer.StartAsync();
         await using var azurite = await AzuriteServer.StartAsync();
         await using var registryHost = new RegistryHost(azurite.ConnectionString);
