@@ -17,6 +17,15 @@ public static class ErrorCodes
     public const string UpdateNotFinite = "update_not_finite";
     public const string UpdateNormExceeded = "update_norm_exceeded";
     public const string UpdateConflict = "update_conflict";
+    public const string UpdateTooLarge = "update_too_large";
+    public const string UpdateNotFound = "update_not_found";
+    public const string RoundConflict = "round_conflict";
+    public const string RoundHasNoUpdates = "round_has_no_updates";
+    public const string StagedUpdateCorrupt = "staged_update_corrupt";
+    public const string OptimizerStateMissing = "optimizer_state_missing";
+    public const string OptimizerStateCorrupt = "optimizer_state_corrupt";
+    public const string ServerNoiseUnconfigured = "server_noise_unconfigured";
+    public const string RegistryUnavailable = "registry_unavailable";
     public const string VersionNotFound = "version_not_found";
     public const string VersionConflict = "version_conflict";
     public const string WeightsNotFound = "weights_not_found";

@@ -18,6 +18,7 @@ public static class BenchCommand
         {
             AccountantBenchCommand.Create(),
             DpStepBenchCommand.Create(),
+            AggregateBenchCommand.Create(),
         };
         bench.SetAction(_ => JsonOutput.Write(new Listing(
             bench.Subcommands.Select(c => new Entry(c.Name, c.Description)).ToList())));

@@ -1,0 +1,89 @@
+using System.Security.Cryptography;
+using FedGan.Contracts.Studies;
+using FedGan.Tensors;
+
+namespace FedGan.Aggregation.Tests;
+
+public sealed class FederatedAggregationTests : IDisposable
+{
+    private static readonly TensorSpec[] Specs = [new("z.weight", [4, 3]), new("a.bias", [5])];
+    private readonly string _folder = Directory.CreateTempSubdirectory("fedgan-aggregation-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private (ITensorFileSource Source, string Sha256, Dictionary<string, float[]> Values) Write(string name, int salt, long? numSamples)
+    {
+        var values = Specs.ToDictionary(s => s.Name, s => Enumerable.Range(0, TensorEntry.ElementCountOf(s.Shape)).Select(i => (i * 3 + salt) % 7 / 16f - 0.2f).ToArray());
+        var bytes = Safetensors.Serialize(Specs.Select(s => new NamedTensor(s.Name, s.Shape, values[s.Name])),
+            numSamples is null ? null : new Dictionary<string, string> { ["num_samples"] = numSamples.ToString()! });
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path, bytes);
+        return (new LocalTensorFile(path), Convert.ToHexStringLower(SHA256.HashData(bytes)), values);
+    }
+
+    [Fact]
+    public async Task The_result_file_is_what_the_reference_writer_makes_of_base_plus_the_weighted_mean()
+    {
+        var baseFile = Write("base.safetensors", 0, null);
+        var a = Write("a.safetensors", 1, 30);
+        var b = Write("b.safetensors", 5, 10);
+        var layout = ModelLayout.From(Specs);
+        WeightedUpdate[] updates = [new("site-b", 10, b.Sha256, b.Source), new("site-a", 30, a.Sha256, a.Source)];
+
+        var outcome = await FederatedAggregation.RunAsync(new AggregationJob(layout, updates, baseFile.Source, baseFile.Sha256,
+            new AggregationSettings(ServerLearningRate: 2), UpdateClipNorm: 1));
+        using var written = new MemoryStream();
+        await outcome.Weights.WriteToAsync(written);
+
+        var expected = Specs.Select(s => new NamedTensor(s.Name, s.Shape, baseFile.Values[s.Name]
+            .Select((x, i) => (float)(x + 2 * (0.75 * a.Values[s.Name][i] + 0.25 * b.Values[s.Name][i]))).ToArray()));
+        Assert.Equal(Safetensors.Serialize(expected), written.ToArray());
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(written.ToArray())), outcome.Weights.Sha256);
+        Assert.Equal(["site-a", "site-b"], outcome.Contributions.Select(c => c.SiteId));
+    }
+
+    [Fact]
+    public async Task A_staged_update_whose_bytes_changed_since_it_was_accepted_stops_the_aggregation()
+    {
+        var baseFile = Write("base.safetensors", 0, null);
+        var a = Write("a.safetensors", 1, 30);
+        var layout = ModelLayout.From(Specs);
+
+        var error = await Assert.ThrowsAsync<AggregationInputException>(() => FederatedAggregation.RunAsync(new AggregationJob(layout,
+            [new("site-a", 30, new string('0', 64), a.Source)], baseFile.Source, baseFile.Sha256, new AggregationSettings(), 1)));
+
+        Assert.Equal(FedGan.Contracts.ErrorCodes.StagedUpdateCorrupt, error.Code);
+    }
+
+    [Fact]
+    public async Task FedAdam_moments_survive_a_write_and_a_read_bit_for_bit()
+    {
+        var layout = ModelLayout.From(Specs);
+        var state = FedAdamState.Initial(layout, 0.01);
+        for (var i = 0; i < layout.Parameters; i++)
+        {
+            state.FirstMoment[i] = i / 3f - 1;
+            state.SecondMoment[i] = i * i / 7f + 1e-4f;
+        }
+        var path = Path.Combine(_folder, "state.safetensors");
+        await using (var file = File.Create(path))
+            await state.WriteAsync(layout, file);
+
+        var loaded = await FedAdamState.LoadAsync(layout, new LocalTensorFile(path));
+
+        Assert.Equal(state.FirstMoment, loaded.FirstMoment);
+        Assert.Equal(state.SecondMoment, loaded.SecondMoment);
+        Assert.Equal(state.SecondMoment[0], Safetensors.Load(path)["exp_avg_sq/a.bias"].Values[0]);
+    }
+
+    [Fact]
+    public void The_noise_seed_depends_on_the_secret_the_study_and_the_round_and_on_nothing_else()
+    {
+        var secret = "0123456789abcdef0123"u8;
+
+        Assert.Equal(ServerNoise.Seed(secret, "s", 1), ServerNoise.Seed(secret, "s", 1));
+        Assert.NotEqual(ServerNoise.Seed(secret, "s", 1), ServerNoise.Seed(secret, "s", 2));
+        Assert.NotEqual(ServerNoise.Seed(secret, "s", 1), ServerNoise.Seed(secret, "t", 1));
+        Assert.NotEqual(ServerNoise.Seed(secret, "s", 1), ServerNoise.Seed("0123456789abcdef0124"u8, "s", 1));
+    }
+}

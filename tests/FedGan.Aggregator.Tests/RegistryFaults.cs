@@ -1,0 +1,54 @@
+namespace FedGan.Aggregator.Tests;
+
+/// <summary>
+/// What happens between the aggregator and the registry: records the weights the aggregator
+/// uploads, and can make the next publication of a study die the way a killed process's call would
+/// (an abrupt I/O error, after the weights were uploaded and before the version exists).
+/// </summary>
+public sealed class RegistryFaults
+{
+    private readonly HashSet<string> _failNextPublish = [];
+    private readonly List<(string Study, string Sha256)> _uploads = [];
+
+    public void FailNextPublish(string study)
+    {
+        lock (_failNextPublish)
+            _failNextPublish.Add(study);
+    }
+
+    public IReadOnlyList<string> UploadedWeights(string study)
+    {
+        lock (_uploads)
+            return _uploads.Where(u => u.Study == study).Select(u => u.Sha256).ToList();
+    }
+
+    /// <summary>The handler the aggregator's registry client goes through (a new one per handler chain).</summary>
+    public DelegatingHandler CreateHandler() => new Interceptor(this);
+
+    private sealed class Interceptor(RegistryFaults faults) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var segments = request.RequestUri!.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var study = segments.Length > 1 ? segments[1] : string.Empty;
+            if (request.Method == HttpMethod.Put && segments is [_, _, "versions", _])
+            {
+                lock (faults._failNextPublish)
+                {
+                    if (faults._failNextPublish.Remove(study))
+                        throw new IOException("Simulated crash: the aggregator died before publishing.");
+                }
+            }
+
+            var response = await base.SendAsync(request, cancellationToken);
+            if (request.Method == HttpMethod.Post && segments is [_, _, "weights"] && response.IsSuccessStatusCode)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                var sha = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("sha256").GetString()!;
+                lock (faults._uploads)
+                    faults._uploads.Add((study, sha));
+            }
+            return response;
+        }
+    }
+}
