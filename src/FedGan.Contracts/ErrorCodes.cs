@@ -30,7 +30,6 @@ public static class ErrorCodes
     public const string VersionConflict = "version_conflict";
     public const string WeightsNotFound = "weights_not_found";
     public const string WeightsMismatch = "weights_mismatch";
-    public const string RoundHasNoUpdates = "round_has_no_updates";
     public const string StudyDefinitionInvalid = "study_definition_invalid";
     public const string InitialVersionMissing = "initial_version_missing";
     public const string WeightsMalformed = "weights_malformed";
