@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace FedGan.Gateway.Edge;
+
+/// <summary>The gateway's protections, in the order a request meets them.</summary>
+public static class EdgeProtection
+{
+    public static IHostApplicationBuilder AddEdgeProtection(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>()
+            .BindConfiguration(GatewayOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.AddHsts(hsts =>
+        {
+            hsts.MaxAge = TimeSpan.FromDays(365);
+            hsts.IncludeSubDomains = true;
+        });
+        builder.Services.AddHttpsRedirection(https => https.RedirectStatusCode = StatusCodes.Status308PermanentRedirect);
+        builder.Services.AddClientRateLimits();
+        return builder;
+    }
+
+    /// <summary>
+    /// HTTPS, headers and body caps first; then who is calling (authentication), how often
+    /// (rate limits: refused and anonymous requests count too), and whether they may (authorization).
+    /// </summary>
+    public static WebApplication UseEdgeProtection(this WebApplication app)
+    {
+        var requireHttps = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.RequireHttps ?? !app.Environment.IsDevelopment();
+        if (requireHttps)
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseMiddleware<RequestBodyLimits>();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+}
