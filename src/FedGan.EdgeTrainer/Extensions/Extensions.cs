@@ -10,7 +10,9 @@ public static class Extensions
             .ValidateOnStart();
 
         // Outbound only: the trainer reaches the platform through the gateway and nothing else.
-        builder.Services.AddHttpClient<PlatformClient>(client => client.BaseAddress = new Uri("https+http://gateway"));
+        // Every call carries the site's own token (its ServiceCredential, exchanged through the gateway).
+        builder.Services.AddHttpClient<PlatformClient>(client => client.BaseAddress = new Uri("https+http://gateway"))
+            .AddServiceTokenHandler();
         builder.Services.AddHostedService<PlatformWatcher>();
     }
 }
