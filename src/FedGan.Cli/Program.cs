@@ -3,12 +3,14 @@ using FedGan.Cli;
 using FedGan.Cli.Commands;
 using FedGan.Cli.Commands.Bench;
 using FedGan.Cli.Commands.Privacy;
+using FedGan.Cli.Commands.Sites;
 
 var root = new RootCommand("fedgan: train one conditional GAN across hospitals without moving their images.")
 {
     InfoCommand.Create(),
     PrivacyCommand.Create(),
     BenchCommand.Create(),
+    SitesCommand.Create(),
 };
 
 return await CommandLineHost.RunAsync(root, args);
