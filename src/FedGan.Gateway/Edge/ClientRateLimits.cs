@@ -14,6 +14,7 @@ public static class ClientRateLimits
 {
     public static IServiceCollection AddClientRateLimits(this IServiceCollection services)
     {
+        services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<GatewayOptions>>((limiter, gateway) =>
         {
             var settings = gateway.Value;

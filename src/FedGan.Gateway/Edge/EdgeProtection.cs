@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,23 @@ public static class EdgeProtection
         });
         builder.Services.AddHttpsRedirection(https => https.RedirectStatusCode = StatusCodes.Status308PermanentRedirect);
         builder.Services.AddClientRateLimits();
+
+        // Routes decide, each explicitly (checked below): an unknown path is then a plain 404 rather
+        // than the 401 the services' fallback policy would give.
+        builder.Services.Configure<AuthorizationOptions>(authorization => authorization.FallbackPolicy = null);
+        RequireExplicitRoutePolicies(builder.Configuration.GetSection("ReverseProxy:Routes"));
         return builder;
+    }
+
+    /// <summary>A route without a policy would be silently anonymous: refuse to start instead.</summary>
+    private static void RequireExplicitRoutePolicies(IConfigurationSection routes)
+    {
+        var unprotected = routes.GetChildren().Where(route => string.IsNullOrWhiteSpace(route["AuthorizationPolicy"])).Select(route => route.Key).ToList();
+        if (unprotected.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Gateway routes without an AuthorizationPolicy: {string.Join(", ", unprotected)}. Set \"default\" (a valid token) or \"anonymous\".");
+        }
     }
 
     /// <summary>
