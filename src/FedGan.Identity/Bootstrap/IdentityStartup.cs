@@ -27,7 +27,7 @@ public sealed class IdentityStartup(Enrollment enrollment, SigningKeyRing keys, 
                 await UpsertBootstrapClientsAsync();
                 break;
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
             {
                 logger.LogWarning(ex, "Redis is not ready for Identity's bootstrap; retrying");
                 await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -46,7 +46,7 @@ public sealed class IdentityStartup(Enrollment enrollment, SigningKeyRing keys, 
             {
                 await keys.RotateIfDueAsync();
             }
-            catch (RedisException ex)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
             {
                 logger.LogWarning(ex, "Could not check whether the signing key is due for rotation");
             }
