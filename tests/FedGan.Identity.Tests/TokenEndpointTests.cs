@@ -94,6 +94,23 @@ public class TokenEndpointTests(IdentityFixture fixture) : IClassFixture<Identit
     }
 
     [Fact]
+    public async Task Authenticating_by_Basic_and_by_the_body_at_once_is_invalid_request()
+    {
+        using var client = Identity.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token")
+        {
+            Content = new FormUrlEncodedContent([new("grant_type", "client_credentials"), new("client_secret", Identity.CoordinatorSecret)]),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"coordinator:{Identity.CoordinatorSecret}")));
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_request", (string)(await response.Content.ReadFromJsonAsync<JsonObject>())!["error"]!);
+    }
+
+    [Fact]
     public async Task The_discovery_document_names_the_issuer_the_token_endpoint_and_the_key_set()
     {
         var document = (await Identity.CreateClient().GetFromJsonAsync<JsonObject>("/.well-known/openid-configuration"))!;
