@@ -41,6 +41,9 @@ var gateway = builder.AddProject<Projects.FedGan_Gateway>("gateway")
     .WithExternalHttpEndpoints();
 
 // Edge sites: simulated hospitals that reach the platform through the gateway only.
-builder.AddSimulatedHospitals(gateway);
+var hospitals = builder.AddSimulatedHospitals(gateway);
+
+// Credentials: generated on first start for the coordinator, each service and each site (IdentityBootstrapExtensions).
+builder.AddPlatformCredentials(identity, redis, [privacy, registry, aggregator, scheduler], gateway, hospitals);
 
 builder.Build().Run();

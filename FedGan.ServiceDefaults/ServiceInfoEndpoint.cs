@@ -16,7 +16,9 @@ public static class ServiceInfoEndpoint
 {
     /// <summary>
     /// Maps <c>GET /info</c>. Unlike /health it is meant to be reached through the gateway, so it
-    /// names each check and its state but never exception details.
+    /// names each check and its state but never exception details. It is anonymous on purpose
+    /// (see docs/design.md, "Access control"): monitors and edge trainers check reachability with it
+    /// before they hold a token, and it reveals only names, the version and health states.
     /// </summary>
     public static IEndpointConventionBuilder MapServiceInfo(this IEndpointRouteBuilder endpoints, string serviceName)
     {
@@ -34,6 +36,7 @@ public static class ServiceInfoEndpoint
             })
             .WithName("GetServiceInfo")
             .WithSummary("The service's name, version and the health of its stores.")
-            .WithTags("Service");
+            .WithTags("Service")
+            .AllowAnonymous();
     }
 }

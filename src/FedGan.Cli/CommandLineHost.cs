@@ -37,6 +37,11 @@ public static class CommandLineHost
             await Console.Error.WriteLineAsync($"fedgan: {ex.Message}");
             return UsageError;
         }
+        catch (Platform.PlatformException ex)
+        {
+            await Console.Error.WriteLineAsync($"fedgan: {ex.Message}");
+            return Failure;
+        }
     }
 
     /// <summary>Some parser messages list choices on extra lines; the contract is one line.</summary>

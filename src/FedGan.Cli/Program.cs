@@ -4,6 +4,7 @@ using FedGan.Cli.Commands;
 using FedGan.Cli.Commands.Bench;
 using FedGan.Cli.Commands.Lab;
 using FedGan.Cli.Commands.Privacy;
+using FedGan.Cli.Commands.Sites;
 
 var root = new RootCommand("fedgan: train one conditional GAN across hospitals without moving their images.")
 {
@@ -11,6 +12,7 @@ var root = new RootCommand("fedgan: train one conditional GAN across hospitals w
     PrivacyCommand.Create(),
     BenchCommand.Create(),
     LabCommand.Create(),
+    SitesCommand.Create(),
 };
 
 return await CommandLineHost.RunAsync(root, args);

@@ -20,4 +20,10 @@ public static class FedGanClaims
 {
     public const string Role = "role";
     public const string SiteId = "site_id";
+
+    /// <summary>The OAuth client the token was issued to (RFC 9068); equal to <c>sub</c>.</summary>
+    public const string ClientId = "client_id";
+
+    /// <summary>The credential (secret) the token was obtained with: revoking it voids the token.</summary>
+    public const string CredentialId = "cid";
 }

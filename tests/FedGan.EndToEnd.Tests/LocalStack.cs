@@ -20,6 +20,7 @@ public sealed class LocalStack : IAsyncDisposable
         App = app;
         Traces = traces;
         _dataDirectory = dataDirectory;
+        DataDirectory = dataDirectory;
         ResourceNames = resourceNames;
     }
 
@@ -29,7 +30,14 @@ public sealed class LocalStack : IAsyncDisposable
 
     public IReadOnlyList<string> ResourceNames { get; }
 
-    public static async Task<LocalStack> StartAsync(int hospitals, CancellationToken cancellationToken)
+    public string DataDirectory { get; }
+
+    /// <summary>
+    /// Starts the stack; <paramref name="configure"/> may change resources (e.g. shorter token lifetimes)
+    /// and is given the stack's temporary data folder.
+    /// </summary>
+    public static async Task<LocalStack> StartAsync(int hospitals, CancellationToken cancellationToken,
+        Action<IDistributedApplicationTestingBuilder, string>? configure = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("fedgan-e2e-").FullName;
         var traces = await OtlpTraceCollector.StartAsync();
@@ -47,6 +55,8 @@ public sealed class LocalStack : IAsyncDisposable
                 .WithEnvironment("OTEL_BSP_SCHEDULE_DELAY", "200")
                 .WithEnvironment("OTEL_TRACES_SAMPLER", "always_on");
         }
+
+        configure?.Invoke(builder, dataDirectory);
 
         var resourceNames = builder.Resources
             .Where(resource => resource is ProjectResource or LocalRedisResource or LocalAzuriteResource)

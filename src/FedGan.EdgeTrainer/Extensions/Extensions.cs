@@ -29,7 +29,9 @@ public static class Extensions
                 resilience.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
                 resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
                 resilience.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(15);
-            });
+            })
+            // Every call carries the site's own token (its ServiceCredential, exchanged through the gateway).
+            .AddServiceTokenHandler();
 #pragma warning restore EXTEXP0001
         builder.Services.AddHostedService<TaskLoop>();
     }

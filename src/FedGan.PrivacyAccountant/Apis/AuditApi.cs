@@ -15,7 +15,7 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/studies/{studyId}/audit").WithTags("Audit");
+        var api = app.MapGroup("/studies/{studyId}/audit").WithTags("Audit").RequireAuthorization(FedGanPolicies.Audit);
 
         api.MapGet("/", Export)
             .WithName("ExportAuditLog")

@@ -7,7 +7,7 @@ public static class BudgetsApi
 {
     public static IEndpointRouteBuilder MapBudgetsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/studies/{studyId}").WithTags("Budgets");
+        var api = app.MapGroup("/studies/{studyId}").WithTags("Budgets").RequireAuthorization(FedGanPolicies.Operate);
 
         api.MapPut("/budget", SetStudyBudget)
             .WithName("SetStudyBudget")

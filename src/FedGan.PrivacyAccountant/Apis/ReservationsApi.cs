@@ -7,7 +7,8 @@ public static class ReservationsApi
 {
     public static IEndpointRouteBuilder MapReservationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/studies/{studyId}/rounds/{round:int}/sites/{siteId}/reservation").WithTags("Reservations");
+        var api = app.MapGroup("/studies/{studyId}/rounds/{round:int}/sites/{siteId}/reservation").WithTags("Reservations")
+            .RequireAuthorization(FedGanPolicies.Operate);
 
         api.MapPut("/", Reserve)
             .WithName("Reserve")

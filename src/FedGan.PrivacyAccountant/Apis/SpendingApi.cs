@@ -11,13 +11,17 @@ public static class SpendingApi
 
         api.MapGet("/spending", GetStudySpending)
             .WithName("GetStudySpending")
-            .WithSummary("Epsilon spent and remaining for every site of a study, and the study-wide epsilon.");
+            .WithSummary("Epsilon spent and remaining for every site of a study, and the study-wide epsilon.")
+            .RequireAuthorization(FedGanPolicies.Read);
         api.MapGet("/sites/{siteId}/spending", GetSiteSpending)
             .WithName("GetSiteSpending")
-            .WithSummary("Epsilon spent, reserved and remaining for one site.");
+            .WithSummary("Epsilon spent, reserved and remaining for one site (a site may read its own only).")
+            .RequireAuthorization(FedGanPolicies.ReadOrSite)
+            .RequireOwnSite();
         api.MapGet("/ledger", GetLedger)
             .WithName("GetLedger")
-            .WithSummary("Every mechanism application of the study: round, site, noise, sampling rate, steps, clipping bound, status.");
+            .WithSummary("Every mechanism application of the study: round, site, noise, sampling rate, steps, clipping bound, status.")
+            .RequireAuthorization(FedGanPolicies.Read);
         return app;
     }
 

@@ -1,0 +1,90 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Gives the local stack its credentials on first start, never committed: a generated secret
+/// parameter (persisted in the AppHost's user secrets) for the coordinator, each service and each
+/// simulated site. Identity gets them as bootstrap clients (it stores only hashes); each resource gets
+/// its own as <c>ServiceCredential</c>. Token checkers also get Identity (JWKS) and Redis (revocations).
+/// </summary>
+public static class IdentityBootstrapExtensions
+{
+    public const string CoordinatorClientId = "coordinator";
+    public const string CoordinatorSecretParameter = "identity-coordinator-secret";
+
+    public static void AddPlatformCredentials(
+        this IDistributedApplicationBuilder builder,
+        IResourceBuilder<ProjectResource> identity,
+        IResourceBuilder<IResourceWithConnectionString> redis,
+        IReadOnlyList<IResourceBuilder<ProjectResource>> services,
+        IResourceBuilder<ProjectResource> gateway,
+        IReadOnlyList<IResourceBuilder<ProjectResource>> sites)
+    {
+        identity.WithBootstrapClient(CoordinatorClientId, "coordinator", builder.AddGeneratedSecret(CoordinatorSecretParameter));
+
+        foreach (var service in services)
+        {
+            var secret = builder.AddGeneratedSecret($"{service.Resource.Name}-client-secret");
+            identity.WithBootstrapClient(service.Resource.Name, "service", secret);
+            service.WithServiceCredential(service.Resource.Name, secret, tokenEndpoint: null)
+                .WithTokenValidation(identity, redis);
+        }
+
+        gateway.WithTokenValidation(identity, redis);
+
+        foreach (var site in sites)
+        {
+            var secret = builder.AddGeneratedSecret($"{site.Resource.Name}-client-secret");
+            identity.WithBootstrapClient(site.Resource.Name, "site", secret);
+            // Sites are outside the platform: they reach Identity through the gateway like everything else.
+            site.WithServiceCredential(site.Resource.Name, secret, tokenEndpoint: "https+http://gateway/identity/connect/token");
+        }
+
+        builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
+        {
+            started.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FedGan.Identity").LogInformation(
+                "Coordinator credential: client id '{ClientId}'; its secret is the parameter '{Parameter}' (dashboard: Parameters, "
+                + "or `dotnet user-secrets list --project FedGan.AppHost`). Then: FEDGAN_GATEWAY=<gateway URL> FEDGAN_CLIENT_ID={ClientId} "
+                + "FEDGAN_CLIENT_SECRET=<secret> fedgan sites list",
+                CoordinatorClientId, CoordinatorSecretParameter, CoordinatorClientId);
+            return Task.CompletedTask;
+        });
+    }
+
+    /// <summary>48 random letters and digits (about 285 bits), generated once and kept in user secrets.</summary>
+    private static IResourceBuilder<ParameterResource> AddGeneratedSecret(this IDistributedApplicationBuilder builder, string name) =>
+        builder.AddParameter(name, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+
+    private static void WithBootstrapClient(this IResourceBuilder<ProjectResource> identity, string clientId, string role,
+        IResourceBuilder<ParameterResource> secret) =>
+        identity
+            .WithEnvironment($"Identity__BootstrapClients__{clientId}__Role", role)
+            .WithEnvironment($"Identity__BootstrapClients__{clientId}__Secret", secret);
+
+    private static IResourceBuilder<ProjectResource> WithServiceCredential(this IResourceBuilder<ProjectResource> resource, string clientId,
+        IResourceBuilder<ParameterResource> secret, string? tokenEndpoint)
+    {
+        resource
+            .WithEnvironment("ServiceCredential__ClientId", clientId)
+            .WithEnvironment("ServiceCredential__ClientSecret", secret);
+        return tokenEndpoint is null ? resource : resource.WithEnvironment("ServiceCredential__TokenEndpoint", tokenEndpoint);
+    }
+
+    /// <summary>JWKS by service discovery from Identity, revocation markers from Redis.</summary>
+    private static IResourceBuilder<ProjectResource> WithTokenValidation(this IResourceBuilder<ProjectResource> resource,
+        IResourceBuilder<ProjectResource> identity, IResourceBuilder<IResourceWithConnectionString> redis)
+    {
+        foreach (var dependency in new IResourceBuilder<IResource>[] { identity, redis })
+        {
+            if (!resource.Resource.Annotations.OfType<WaitAnnotation>().Any(wait => wait.Resource == dependency.Resource))
+            {
+                resource.WaitFor(dependency);
+            }
+        }
+
+        return resource.WithReference(identity).WithReference(redis);
+    }
+}
