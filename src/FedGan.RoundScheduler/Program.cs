@@ -7,6 +7,7 @@ builder.AddServiceDefaults();
 builder.AddApiConventions();
 builder.AddDefaultOpenApi();
 builder.AddApplicationServices();
+builder.AddFedGanAuthentication();
 
 var app = builder.Build();
 

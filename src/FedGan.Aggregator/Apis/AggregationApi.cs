@@ -9,7 +9,8 @@ public static class AggregationApi
     /// <summary>For the scheduler (service) and coordinators once authorization is on.</summary>
     public static RouteGroupBuilder MapAggregationApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/studies/{studyId}/rounds/{round:int}/aggregation").WithTags("Aggregation");
+        var api = app.MapGroup("/studies/{studyId}/rounds/{round:int}/aggregation").WithTags("Aggregation")
+            .RequireAuthorization(FedGanPolicies.Operate);
 
         api.MapPost("/", Aggregate)
             .WithName("AggregateRound")

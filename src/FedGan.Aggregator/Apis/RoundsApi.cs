@@ -13,9 +13,11 @@ public static class RoundsApi
         var api = app.MapGroup("/studies/{studyId}/rounds/{round:int}").WithTags("Rounds");
 
         api.MapPut("/", Register)
+            .RequireAuthorization(FedGanPolicies.Operate)
             .WithName("RegisterRound")
             .WithSummary("Register a round the scheduler opened: base version, admitted sites, deadline, clip bound, aggregation. Idempotent.");
         api.MapGet("/updates", ListUpdates)
+            .RequireAuthorization(FedGanPolicies.Read)
             .WithName("ListUpdates")
             .WithSummary("The receipts of the round's accepted updates, by site id.");
         return api;

@@ -12,9 +12,13 @@ public static class UpdatesApi
     /// <summary>Uploads: for the site whose site_id is in the route, once authorization is on.</summary>
     public static RouteGroupBuilder MapUpdatesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/studies/{studyId}/rounds/{round:int}/updates/{siteId}").WithTags("Updates");
+        var api = app.MapGroup("/studies/{studyId}/rounds/{round:int}/updates/{siteId}").WithTags("Updates")
+            // A site uploads and reads only its own update; services and coordinators may read any.
+            .RequireAuthorization(FedGanPolicies.ReadOrSite)
+            .RequireOwnSite();
 
         api.MapPut("/", Upload)
+            .RequireAuthorization(FedGanPolicies.Site)
             .Accepts<Stream>(UpdateMediaType)
             .WithName("UploadUpdate")
             .WithSummary("Upload a site's update (local minus global weights) as safetensors F32/F16/BF16 with num_samples in its metadata. Idempotent per site and round.");

@@ -23,7 +23,8 @@ public static class Extensions
                 "Aggregator:ServerNoiseSecret must be at least 16 bytes when set.")
             .ValidateOnStart();
         builder.Services.AddHttpClient<ModelRegistryClient>((services, http) =>
-            http.BaseAddress = new Uri(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AggregatorOptions>>().Value.ModelRegistryUrl));
+            http.BaseAddress = new Uri(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AggregatorOptions>>().Value.ModelRegistryUrl))
+            .AddServiceTokenHandler();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AggregatorMetrics>();

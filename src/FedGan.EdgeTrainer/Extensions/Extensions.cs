@@ -22,16 +22,15 @@ public static class Extensions
         // Outbound only, through the gateway. Long polls and large uploads need longer timeouts
         // than the defaults; transient failures are retried (uploads are idempotent per round).
 #pragma warning disable EXTEXP0001 // Replacing the default handler is the documented way to give one client other timeouts.
-        builder.Services.AddHttpClient<PlatformClient>(client => client.BaseAddress = new Uri("https+http://gateway"))
-            .RemoveAllResilienceHandlers()
-            .AddStandardResilienceHandler(resilience =>
-            {
-                resilience.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
-                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
-                resilience.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(15);
-            })
-            // Every call carries the site's own token (its ServiceCredential, exchanged through the gateway).
-            .AddServiceTokenHandler();
+        var platform = builder.Services.AddHttpClient<PlatformClient>(client => client.BaseAddress = new Uri("https+http://gateway"));
+        platform.RemoveAllResilienceHandlers().AddStandardResilienceHandler(resilience =>
+        {
+            resilience.AttemptTimeout.Timeout = TimeSpan.FromMinutes(5);
+            resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromMinutes(10);
+            resilience.TotalRequestTimeout.Timeout = TimeSpan.FromMinutes(15);
+        });
+        // Inside the retries, so every attempt carries the site's own (current) token.
+        platform.AddServiceTokenHandler();
 #pragma warning restore EXTEXP0001
         builder.Services.AddHostedService<TaskLoop>();
     }

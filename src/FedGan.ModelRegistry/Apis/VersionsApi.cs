@@ -1,4 +1,5 @@
 using FedGan.Contracts.Models;
+using FedGan.ModelRegistry.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -12,8 +13,10 @@ public static class VersionsApi
     {
         // Reads (coordinator, site, auditor, service) and writes (service, coordinator) are separate
         // groups so that each gets its own authorization policy.
-        var reads = app.MapGroup("/studies/{studyId}/versions").WithTags("Versions");
-        var writes = app.MapGroup("/studies/{studyId}/versions").WithTags("Versions");
+        var reads = app.MapGroup("/studies/{studyId}/versions").WithTags("Versions")
+            .RequireAuthorization(FedGanPolicies.ReadOrSite)
+            .AddEndpointFilter<SiteEnrollmentFilter>();
+        var writes = app.MapGroup("/studies/{studyId}/versions").WithTags("Versions").RequireAuthorization(FedGanPolicies.Operate);
 
         reads.MapGet("/", List)
             .WithName("ListVersions")

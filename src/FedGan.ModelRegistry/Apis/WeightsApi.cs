@@ -12,7 +12,7 @@ public static class WeightsApi
     public static IEndpointRouteBuilder MapWeightsApi(this IEndpointRouteBuilder app)
     {
         // Writes (service, coordinator): authorization is added to this group.
-        var writes = app.MapGroup("/studies/{studyId}/weights").WithTags("Weights");
+        var writes = app.MapGroup("/studies/{studyId}/weights").WithTags("Weights").RequireAuthorization(FedGanPolicies.Operate);
 
         writes.MapPost("/", Upload)
             .WithName("UploadWeights")

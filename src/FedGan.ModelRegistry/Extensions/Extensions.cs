@@ -1,3 +1,4 @@
+using FedGan.ModelRegistry.Access;
 using FedGan.ModelRegistry.Apis;
 using FedGan.ModelRegistry.Storage;
 using FedGan.ModelRegistry.Versions;
@@ -26,5 +27,10 @@ public static class Extensions
         builder.Services.AddSingleton<WeightsStore>();
         builder.Services.AddSingleton<WeightsIngest>();
         builder.Services.AddSingleton<VersionPublisher>();
+
+        // Sites may only read studies they are enrolled in: the scheduler knows which.
+        builder.Services.AddMemoryCache();
+        builder.Services.AddHttpClient<StudyEnrollment>(http => http.BaseAddress = new Uri("https+http://roundscheduler"))
+            .AddServiceTokenHandler();
     }
 }

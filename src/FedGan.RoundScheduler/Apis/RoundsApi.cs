@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using FedGan.Contracts;
 using FedGan.Contracts.Studies;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -11,12 +12,15 @@ public static class RoundsApi
         var api = app.MapGroup("/studies/{studyId}/rounds").WithTags("Rounds");
 
         api.MapGet("/", ListRounds)
+            .RequireAuthorization(FedGanPolicies.Read)
             .WithName("ListRounds")
             .WithSummary("Every round of a study so far, with admitted, uploading and contributing sites.");
         api.MapGet("/{round:int}", GetRound)
+            .RequireAuthorization(FedGanPolicies.ReadOrSite)
             .WithName("GetRound")
-            .WithSummary("One round's state.");
+            .WithSummary("One round's state (sites: only rounds of studies they are enrolled in).");
         api.MapPost("/{round:int}/close", CloseRound)
+            .RequireAuthorization(FedGanPolicies.Coordinator)
             .WithName("CloseRound")
             .WithSummary("Close an open round now: it is aggregated with the updates already accepted.");
         return app;
@@ -33,10 +37,17 @@ public static class RoundsApi
         return TypedResults.Ok(rounds.Select(r => r.ToInfo()).ToList());
     }
 
-    public static async Task<Results<Ok<RoundInfo>, ProblemHttpResult>> GetRound(string studyId, int round, [AsParameters] SchedulerServices services) =>
-        await services.Store.GetRoundAsync(studyId, round) is { } record
+    public static async Task<Results<Ok<RoundInfo>, ProblemHttpResult>> GetRound(
+        string studyId, int round, ClaimsPrincipal user, [AsParameters] SchedulerServices services)
+    {
+        var study = await services.Store.GetStudyAsync(studyId);
+        // A site sees only the studies it is enrolled in; to it, any other study does not exist.
+        var visible = study is not null
+            && (!user.IsInRole(Roles.Site) || study.Definition.Sites.Contains(user.FindFirst(FedGanClaims.SiteId)?.Value));
+        return visible && await services.Store.GetRoundAsync(studyId, round) is { } record
             ? TypedResults.Ok(record.ToInfo())
             : ApiProblem.NotFound(ErrorCodes.RoundNotFound, $"Study '{studyId}' has no round {round}.");
+    }
 
     public static async Task<Results<Ok<RoundInfo>, ProblemHttpResult>> CloseRound(string studyId, int round, [AsParameters] SchedulerServices services)
     {

@@ -11,12 +11,15 @@ public static class StudiesApi
         var api = app.MapGroup("/studies").WithTags("Studies");
 
         api.MapPost("/", CreateStudy)
+            .RequireAuthorization(FedGanPolicies.Coordinator)
             .WithName("CreateStudy")
             .WithSummary("Create a study (version 0 of its model must be in the registry): sets its privacy budget and opens round 1. Idempotent.");
         api.MapGet("/", ListStudies)
+            .RequireAuthorization(FedGanPolicies.Read)
             .WithName("ListStudies")
             .WithSummary("Every study with its status, current round and latest version.");
         api.MapGet("/{studyId}", GetStudy)
+            .RequireAuthorization(FedGanPolicies.Read)
             .WithName("GetStudy")
             .WithSummary("A study's definition and where it stands.");
         return app;

@@ -13,6 +13,8 @@ public static class TasksApi
     {
         app.MapGroup("/sites/{siteId}/tasks").WithTags("Tasks")
             .MapGet("/", GetTask)
+            .RequireAuthorization(FedGanPolicies.Site)
+            .RequireOwnSite()
             .WithName("GetTask")
             .WithSummary("The site's next training task (200), or none within `wait` seconds (204). Edge trainers poll this outbound.");
         return app;

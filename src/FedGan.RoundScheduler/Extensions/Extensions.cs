@@ -19,9 +19,12 @@ public static class Extensions
         builder.Services.AddScoped<RoundLifecycle>();
         builder.Services.AddScoped<StudyCatalog>();
 
-        builder.Services.AddHttpClient<PrivacyAccountantClient>(http => http.BaseAddress = new Uri("https+http://privacyaccountant"));
-        builder.Services.AddHttpClient<AggregatorClient>(http => http.BaseAddress = new Uri("https+http://aggregator"));
-        builder.Services.AddHttpClient<ModelRegistryClient>(http => http.BaseAddress = new Uri("https+http://modelregistry"));
+        builder.Services.AddHttpClient<PrivacyAccountantClient>(http => http.BaseAddress = new Uri("https+http://privacyaccountant"))
+            .AddServiceTokenHandler();
+        builder.Services.AddHttpClient<AggregatorClient>(http => http.BaseAddress = new Uri("https+http://aggregator"))
+            .AddServiceTokenHandler();
+        builder.Services.AddHttpClient<ModelRegistryClient>(http => http.BaseAddress = new Uri("https+http://modelregistry"))
+            .AddServiceTokenHandler();
 
         builder.Services.AddHostedService<RoundCoordinator>();
     }
