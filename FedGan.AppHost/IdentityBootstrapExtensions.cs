@@ -15,7 +15,8 @@ public static class IdentityBootstrapExtensions
     public const string CoordinatorClientId = "coordinator";
     public const string CoordinatorSecretParameter = "identity-coordinator-secret";
 
-    public static void AddPlatformCredentials(
+    /// <returns>The coordinator's secret, for resources that act as the coordinator (the demo study).</returns>
+    public static IResourceBuilder<ParameterResource> AddPlatformCredentials(
         this IDistributedApplicationBuilder builder,
         IResourceBuilder<ProjectResource> identity,
         IResourceBuilder<IResourceWithConnectionString> redis,
@@ -23,7 +24,8 @@ public static class IdentityBootstrapExtensions
         IResourceBuilder<ProjectResource> gateway,
         IReadOnlyList<IResourceBuilder<ProjectResource>> sites)
     {
-        identity.WithBootstrapClient(CoordinatorClientId, "coordinator", builder.AddGeneratedSecret(CoordinatorSecretParameter));
+        var coordinatorSecret = builder.AddGeneratedSecret(CoordinatorSecretParameter);
+        identity.WithBootstrapClient(CoordinatorClientId, "coordinator", coordinatorSecret);
 
         foreach (var service in services)
         {
@@ -52,6 +54,7 @@ public static class IdentityBootstrapExtensions
                 CoordinatorClientId, CoordinatorSecretParameter, CoordinatorClientId);
             return Task.CompletedTask;
         });
+        return coordinatorSecret;
     }
 
     /// <summary>48 random letters and digits (about 285 bits), generated once and kept in user secrets.</summary>

@@ -18,6 +18,7 @@ var registry = builder.AddProject<Projects.FedGan_ModelRegistry>("modelregistry"
     .WithHttpHealthCheck("/health");
 
 var aggregator = builder.AddProject<Projects.FedGan_Aggregator>("aggregator")
+    .WithServerNoiseSecret()
     .WithReference(redis).WaitFor(redis)
     .WithReference(blobs).WaitFor(blobs)
     .WithReference(registry).WaitFor(registry)
@@ -29,6 +30,9 @@ var scheduler = builder.AddProject<Projects.FedGan_RoundScheduler>("roundschedul
     .WithReference(registry).WaitFor(registry)
     .WithReference(aggregator).WaitFor(aggregator)
     .WithHttpHealthCheck("/health");
+
+// The registry asks the scheduler which sites a study enrolls (no wait: the scheduler waits for the registry).
+registry.WithReference(scheduler);
 
 // Gateway: the single external endpoint.
 var gateway = builder.AddProject<Projects.FedGan_Gateway>("gateway")
@@ -44,6 +48,9 @@ var gateway = builder.AddProject<Projects.FedGan_Gateway>("gateway")
 var hospitals = builder.AddSimulatedHospitals(gateway);
 
 // Credentials: generated on first start for the coordinator, each service and each site (IdentityBootstrapExtensions).
-builder.AddPlatformCredentials(identity, redis, [privacy, registry, aggregator, scheduler], gateway, hospitals);
+var coordinatorSecret = builder.AddPlatformCredentials(identity, redis, [privacy, registry, aggregator, scheduler], gateway, hospitals);
+
+// Demo: a study over the simulated hospitals, created by the coordinator's own CLI (Demo:Enabled).
+builder.AddDemoStudy(gateway, coordinatorSecret, hospitals);
 
 builder.Build().Run();

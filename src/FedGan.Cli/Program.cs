@@ -4,7 +4,10 @@ using FedGan.Cli.Commands;
 using FedGan.Cli.Commands.Bench;
 using FedGan.Cli.Commands.Lab;
 using FedGan.Cli.Commands.Privacy;
+using FedGan.Cli.Commands.Models;
+using FedGan.Cli.Commands.Rounds;
 using FedGan.Cli.Commands.Sites;
+using FedGan.Cli.Commands.Studies;
 
 var root = new RootCommand("fedgan: train one conditional GAN across hospitals without moving their images.")
 {
@@ -13,6 +16,9 @@ var root = new RootCommand("fedgan: train one conditional GAN across hospitals w
     BenchCommand.Create(),
     LabCommand.Create(),
     SitesCommand.Create(),
+    StudiesCommand.Create(),
+    RoundsCommand.Create(),
+    ModelsCommand.Create(),
 };
 
 return await CommandLineHost.RunAsync(root, args);

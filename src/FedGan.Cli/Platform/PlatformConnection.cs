@@ -21,14 +21,40 @@ public sealed class PlatformConnection(Uri gateway, string clientId, string clie
     public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
         SendAsync<T>(HttpMethod.Get, path, body: null, cancellationToken);
 
-    public async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    public Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken) =>
+        SendContentAsync<T>(method, path, body is null ? null : JsonContent.Create(body, options: ContractJson.Options), cancellationToken);
+
+    /// <summary>Sends a file's bytes (e.g. safetensors weights) as application/octet-stream, streamed.</summary>
+    public async Task<T> UploadAsync<T>(HttpMethod method, string path, Stream content, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-        if (body is not null)
+        var body = new StreamContent(content);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        if (content.CanSeek)
         {
-            request.Content = JsonContent.Create(body, options: ContractJson.Options);
+            body.Headers.ContentLength = content.Length - content.Position;
         }
 
+        return await SendContentAsync<T>(method, path, body, cancellationToken);
+    }
+
+    /// <summary>Streams a binary answer (e.g. a model version's weights) into <paramref name="destination"/>.</summary>
+    public async Task<System.Net.Http.Headers.HttpResponseHeaders> DownloadAsync(string path, Stream destination, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path.TrimStart('/'));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(cancellationToken));
+        using var response = await SendRawAsync(request, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new PlatformException($"GET {path}: {await DescribeAsync(response, cancellationToken)}");
+        }
+
+        await response.Content.CopyToAsync(destination, cancellationToken);
+        return response.Headers;
+    }
+
+    private async Task<T> SendContentAsync<T>(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path.TrimStart('/')) { Content = content };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(cancellationToken));
         using var response = await SendRawAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
@@ -70,11 +96,12 @@ public sealed class PlatformConnection(Uri gateway, string clientId, string clie
         return token.AccessToken;
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken cancellationToken,
+        HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         try
         {
-            return await _http.SendAsync(request, cancellationToken);
+            return await _http.SendAsync(request, completion, cancellationToken);
         }
         catch (HttpRequestException ex)
         {

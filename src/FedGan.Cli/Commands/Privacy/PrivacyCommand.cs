@@ -6,9 +6,11 @@ namespace FedGan.Cli.Commands.Privacy;
 public static class PrivacyCommand
 {
     public static Command Create() =>
-        new("privacy", "Differential privacy accounting for Poisson-subsampled Gaussian (DP-SGD) steps.")
+        new("privacy", "Differential privacy accounting for DP-SGD, and the platform's privacy ledger.")
         {
             PrivacyEpsilonCommand.Create(),
             PrivacyNoiseCommand.Create(),
+            PrivacyLedgerCommands.Ledger(),
+            PrivacyLedgerCommands.Audit(),
         };
 }

@@ -24,7 +24,7 @@ public static class SitesCommand
         var name = new Option<string>("--name") { Description = $"The site id ({ResourceIds.Description}).", Required = true };
         var displayName = new Option<string?>("--display-name") { Description = "A human-readable name, e.g. the hospital's." };
         var command = new Command("enroll", "Enroll a site; prints its secret, which is shown this once only.") { name, displayName };
-        return WithPlatform(command, async (parsed, platform, cancellationToken) =>
+        return PlatformCommand.WithPlatform(command, async (parsed, platform, cancellationToken) =>
         {
             var site = SiteId(parsed.GetValue(name)!);
             return JsonOutput.Write(await platform.SendAsync<IssuedSecret>(HttpMethod.Post, "identity/clients",
@@ -35,7 +35,7 @@ public static class SitesCommand
     private static Command List()
     {
         var command = new Command("list", "List enrolled sites and their active credentials (never secrets).");
-        return WithPlatform(command, async (_, platform, cancellationToken) =>
+        return PlatformCommand.WithPlatform(command, async (_, platform, cancellationToken) =>
             JsonOutput.Write(new SiteList(await platform.GetAsync<IReadOnlyList<ClientSummary>>("identity/clients?role=site", cancellationToken))));
     }
 
@@ -47,7 +47,7 @@ public static class SitesCommand
         {
             site,
         };
-        return WithPlatform(command, async (parsed, platform, cancellationToken) =>
+        return PlatformCommand.WithPlatform(command, async (parsed, platform, cancellationToken) =>
         {
             var siteId = SiteId(parsed.GetValue(site)!);
             var before = await platform.GetAsync<ClientSummary>($"identity/clients/{siteId}", cancellationToken);
@@ -62,7 +62,7 @@ public static class SitesCommand
         var site = SiteOption();
         var credential = new Option<string?>("--credential") { Description = "Revoke only this credential (after a rotation); without it the whole site is revoked." };
         var command = new Command("revoke", "Revoke a site (or one of its secrets): its tokens stop working at once.") { site, credential };
-        return WithPlatform(command, async (parsed, platform, cancellationToken) =>
+        return PlatformCommand.WithPlatform(command, async (parsed, platform, cancellationToken) =>
         {
             var siteId = SiteId(parsed.GetValue(site)!);
             var path = parsed.GetValue(credential) is { Length: > 0 } credentialId
@@ -76,16 +76,4 @@ public static class SitesCommand
 
     private static string SiteId(string value) =>
         ResourceIds.IsValid(value) ? value : throw new CliUsageException($"'{value}' is not a valid site id: {ResourceIds.Description}.");
-
-    private static Command WithPlatform(Command command, Func<ParseResult, PlatformConnection, CancellationToken, Task<int>> run)
-    {
-        var connection = new PlatformOptions();
-        connection.AddTo(command);
-        command.SetAction(async (parsed, cancellationToken) =>
-        {
-            using var platform = connection.Connect(parsed);
-            return await run(parsed, platform, cancellationToken);
-        });
-        return command;
-    }
 }

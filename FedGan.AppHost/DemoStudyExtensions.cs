@@ -1,0 +1,37 @@
+using System.Globalization;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
+
+namespace Aspire.Hosting;
+
+/// <summary>
+/// Creates the demo study when the stack starts: the coordinator's `fedgan studies create` against the
+/// gateway, enrolling every simulated hospital (Demo:Enabled, Demo:Rounds, Demo:LocalSteps). Creating
+/// is idempotent, so a restarted stack resumes the same study from Redis and blob storage.
+/// </summary>
+public static class DemoStudyExtensions
+{
+    public const string StudyId = "demo-fashion-mnist";
+
+    public static void AddDemoStudy(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway,
+        IResourceBuilder<ParameterResource> coordinatorSecret, IReadOnlyList<IResourceBuilder<ProjectResource>> hospitals)
+    {
+        if (!builder.Configuration.GetValue("Demo:Enabled", true) || hospitals.Count == 0 || builder.ExecutionContext.IsPublishMode)
+        {
+            return;
+        }
+
+        var sites = string.Join(',', hospitals.Select(h => h.Resource.Name));
+        var rounds = builder.Configuration.GetValue("Demo:Rounds", 10).ToString(CultureInfo.InvariantCulture);
+        var localSteps = builder.Configuration.GetValue("Demo:LocalSteps", 40).ToString(CultureInfo.InvariantCulture);
+        builder.AddProject<Projects.FedGan_Cli>("demo-study", launchProfileName: null)
+            .WithArgs("studies", "create", "--study", StudyId, "--name", "Fashion-MNIST across simulated hospitals",
+                "--sites", sites, "--rounds", rounds, "--local-steps", localSteps,
+                "--quorum", hospitals.Count.ToString(CultureInfo.InvariantCulture),
+                "--sampling-rate", "0.004", "--target-epsilon", "8", "--epsilon-budget", "10", "--deadline-seconds", "900")
+            .WithEnvironment("FEDGAN_GATEWAY", gateway.GetEndpoint("http"))
+            .WithEnvironment("FEDGAN_CLIENT_ID", IdentityBootstrapExtensions.CoordinatorClientId)
+            .WithEnvironment("FEDGAN_CLIENT_SECRET", coordinatorSecret)
+            .WaitFor(gateway);
+    }
+}
