@@ -62,8 +62,11 @@ public static class LocalInfrastructureExtensions
             Special = false,
         }, secret: true, persist: true);
 
+        var blobPort = LocalTools.FreePort();
         var azurite = builder.AddResource(new LocalAzuriteResource(name, command, dataDirectory, accountKey.Resource))
-            .WithHttpEndpoint(name: LocalAzuriteResource.EndpointName)
+            // Not behind DCP's proxy, on a port chosen now: it stays the same when Azurite is stopped
+            // and started again, and the connection string can name 127.0.0.1 (see LocalAzuriteResource).
+            .WithHttpEndpoint(name: LocalAzuriteResource.EndpointName, port: blobPort, targetPort: blobPort, isProxied: false)
             .WithEnvironment("AZURITE_ACCOUNTS", ReferenceExpression.Create($"{LocalAzuriteResource.AccountName}:{accountKey.Resource}"))
             .WithArgs(context =>
             {

@@ -3,6 +3,14 @@ namespace Aspire.Hosting;
 /// <summary>Finds the local executables and data folders the local infrastructure runs on.</summary>
 internal static class LocalTools
 {
+    /// <summary>A loopback port nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static string? FindOnPath(string executable)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;

@@ -31,9 +31,11 @@ public sealed class RoundCoordinator(IServiceProvider services, ILogger<RoundCoo
 
     private async Task AdvanceAllAsync(CancellationToken cancellationToken)
     {
-        var store = services.GetRequiredService<StudyStore>();
-        var lease = services.GetRequiredService<StudyLease>();
-        var lifecycle = services.GetRequiredService<RoundLifecycle>();
+        // The lifecycle's HTTP clients are per scope: one scope per tick.
+        await using var scope = services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<StudyStore>();
+        var lease = scope.ServiceProvider.GetRequiredService<StudyLease>();
+        var lifecycle = scope.ServiceProvider.GetRequiredService<RoundLifecycle>();
         foreach (var studyId in await store.StudyIdsAsync())
         {
             if (await store.GetStudyAsync(studyId) is not { Status: StudyStatus.Active } || !await lease.TryHoldAsync(studyId))
