@@ -4,16 +4,19 @@ using System.Security.Cryptography;
 
 namespace FedGan.ModelRegistry.Tests;
 
-public class DownloadTests(AzuriteFixture fixture)
+/// <summary>Downloads as edge trainers make them: a site enrolled in the study fetches its weights.</summary>
+public class DownloadTests(RegistryStack stack)
 {
-    private readonly RegistryClient _registry = fixture.Client();
+    private readonly RegistryClient _coordinator = stack.Service.Coordinator();
+    private readonly RegistryClient _registry = stack.Service.Site("hospital-1");
 
     private async Task<(string Study, byte[] Bytes, string Sha)> PublishInitialAsync()
     {
         var study = RegistryClient.NewStudy();
+        await stack.EnrollAsync(study, "hospital-1", "hospital-2");
         var bytes = TestModels.Weights(0.25f);
-        var sha = await _registry.UploadOkAsync(study, bytes);
-        await _registry.PublishOkAsync(study, 0, TestModels.Initial(sha));
+        var sha = await _coordinator.UploadOkAsync(study, bytes);
+        await _coordinator.PublishOkAsync(study, 0, TestModels.Initial(sha));
         return (study, bytes, sha);
     }
 
