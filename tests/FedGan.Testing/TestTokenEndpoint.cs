@@ -49,8 +49,17 @@ internal sealed class TestTokenEndpoint(TestTokens tokens, string clientId, stri
             return false;
         }
 
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+
         // RFC 6749 section 2.3.1: id and secret are form-encoded, then joined with a colon.
-        var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(encoded));
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         return colon > 0
             && WebUtility.UrlDecode(decoded[..colon]) == clientId
