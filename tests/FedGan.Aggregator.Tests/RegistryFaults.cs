@@ -2,13 +2,14 @@ namespace FedGan.Aggregator.Tests;
 
 /// <summary>
 /// What happens between the aggregator and the registry: records the weights the aggregator
-/// uploads, and can make the next publication of a study die the way a killed process's call would
+/// uploads and the bearer tokens its calls carry, and can make the next publication of a study die the way a killed process's call would
 /// (an abrupt I/O error, after the weights were uploaded and before the version exists).
 /// </summary>
 public sealed class RegistryFaults
 {
     private readonly HashSet<string> _failNextPublish = [];
     private readonly List<(string Study, string Sha256)> _uploads = [];
+    private readonly List<(string Study, string? Token)> _tokens = [];
 
     public void FailNextPublish(string study)
     {
@@ -22,6 +23,13 @@ public sealed class RegistryFaults
             return _uploads.Where(u => u.Study == study).Select(u => u.Sha256).ToList();
     }
 
+    /// <summary>The bearer token of each call the aggregator made to the registry about <paramref name="study"/> (null: none).</summary>
+    public IReadOnlyList<string?> BearerTokens(string study)
+    {
+        lock (_tokens)
+            return _tokens.Where(t => t.Study == study).Select(t => t.Token).ToList();
+    }
+
     /// <summary>The handler the aggregator's registry client goes through (a new one per handler chain).</summary>
     public DelegatingHandler CreateHandler() => new Interceptor(this);
 
@@ -31,6 +39,8 @@ public sealed class RegistryFaults
         {
             var segments = request.RequestUri!.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
             var study = segments.Length > 1 ? segments[1] : string.Empty;
+            lock (faults._tokens)
+                faults._tokens.Add((study, request.Headers.Authorization is { Scheme: "Bearer" } bearer ? bearer.Parameter : null));
             if (request.Method == HttpMethod.Put && segments is [_, _, "versions", _])
             {
                 lock (faults._failNextPublish)

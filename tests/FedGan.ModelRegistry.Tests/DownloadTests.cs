@@ -4,16 +4,19 @@ using System.Security.Cryptography;
 
 namespace FedGan.ModelRegistry.Tests;
 
-public class DownloadTests(AzuriteFixture fixture)
+/// <summary>Downloads as edge trainers make them: a site enrolled in the study fetches its weights.</summary>
+public class DownloadTests(RegistryStack stack)
 {
-    private readonly RegistryClient _registry = fixture.Client();
+    private readonly RegistryClient _coordinator = stack.Service.Coordinator();
+    private readonly RegistryClient _site = stack.Service.Site("hospital-1");
 
     private async Task<(string Study, byte[] Bytes, string Sha)> PublishInitialAsync()
     {
         var study = RegistryClient.NewStudy();
+        await stack.EnrollAsync(study, "hospital-1", "hospital-2");
         var bytes = TestModels.Weights(0.25f);
-        var sha = await _registry.UploadOkAsync(study, bytes);
-        await _registry.PublishOkAsync(study, 0, TestModels.Initial(sha));
+        var sha = await _coordinator.UploadOkAsync(study, bytes);
+        await _coordinator.PublishOkAsync(study, 0, TestModels.Initial(sha));
         return (study, bytes, sha);
     }
 
@@ -24,7 +27,7 @@ public class DownloadTests(AzuriteFixture fixture)
         var request = new HttpRequestMessage(HttpMethod.Get, $"/studies/{study}/versions/0/weights");
         request.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{sha}\""));
 
-        var response = await _registry.Http.SendAsync(request);
+        var response = await _site.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -32,7 +35,7 @@ public class DownloadTests(AzuriteFixture fixture)
 
         var stale = new HttpRequestMessage(HttpMethod.Get, $"/studies/{study}/versions/0/weights");
         stale.Headers.IfNoneMatch.Add(new EntityTagHeaderValue($"\"{new string('0', 64)}\""));
-        Assert.Equal(HttpStatusCode.OK, (await _registry.Http.SendAsync(stale)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _site.Http.SendAsync(stale)).StatusCode);
     }
 
     [Theory]
@@ -45,7 +48,7 @@ public class DownloadTests(AzuriteFixture fixture)
         var request = new HttpRequestMessage(HttpMethod.Get, $"/studies/{study}/versions/0/weights");
         request.Headers.Range = new RangeHeaderValue(first, last);
 
-        var response = await _registry.Http.SendAsync(request);
+        var response = await _site.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
         Assert.Equal(bytes[first..(last + 1)], await response.Content.ReadAsByteArrayAsync());
@@ -59,12 +62,12 @@ public class DownloadTests(AzuriteFixture fixture)
         var (study, bytes, sha) = await PublishInitialAsync();
         var head = new HttpRequestMessage(HttpMethod.Get, $"/studies/{study}/versions/0/weights");
         head.Headers.Range = new RangeHeaderValue(0, 40);
-        var firstPart = await (await _registry.Http.SendAsync(head)).Content.ReadAsByteArrayAsync();
+        var firstPart = await (await _site.Http.SendAsync(head)).Content.ReadAsByteArrayAsync();
 
         var resume = new HttpRequestMessage(HttpMethod.Get, $"/studies/{study}/versions/0/weights");
         resume.Headers.Range = new RangeHeaderValue(firstPart.Length, null);
         resume.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue($"\"{sha}\""));
-        var response = await _registry.Http.SendAsync(resume);
+        var response = await _site.Http.SendAsync(resume);
         var rest = await response.Content.ReadAsByteArrayAsync();
 
         Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
@@ -79,7 +82,7 @@ public class DownloadTests(AzuriteFixture fixture)
         var request = new HttpRequestMessage(HttpMethod.Get, $"/studies/{study}/versions/0/weights");
         request.Headers.Range = new RangeHeaderValue(bytes.Length, null);
 
-        var response = await _registry.Http.SendAsync(request);
+        var response = await _site.Http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, response.StatusCode);
         Assert.Equal($"bytes */{bytes.Length}", response.Content.Headers.ContentRange!.ToString());

@@ -9,7 +9,7 @@ namespace FedGan.ModelRegistry.Tests;
 public sealed class AllocationMeasurements;
 
 [Collection(typeof(AllocationMeasurements))]
-public class LargeUploadTests(AzuriteFixture fixture)
+public class LargeUploadTests(RegistryStack stack)
 {
     // 16 Mi values: 64 MiB of data, over twice Kestrel's default 30 MB request limit.
     private const int Values = 16 * 1024 * 1024;
@@ -25,9 +25,12 @@ public class LargeUploadTests(AzuriteFixture fixture)
     [Fact]
     public async Task A_64_MiB_file_streams_up_and_down_through_the_service_without_being_buffered()
     {
-        var registry = fixture.Client();
-        await WarmUpAsync(registry);
+        // A coordinator uploads a (large) initial model; an enrolled edge trainer downloads it.
+        var registry = stack.Service.Coordinator();
+        var site = stack.Service.Site("hospital-1");
+        await WarmUpAsync(registry, site);
         var study = RegistryClient.NewStudy();
+        await stack.EnrollAsync(study, "hospital-1");
 
         var content = new GeneratedWeightsContent(TensorName, Values);
         var beforeUpload = GC.GetTotalAllocatedBytes(precise: true);
@@ -46,7 +49,7 @@ public class LargeUploadTests(AzuriteFixture fixture)
             new ModelDescription(new ModelArchitecture(), [new ModelTensor(TensorName, [Values])], 1), null, null, null, null));
         var beforeDownload = GC.GetTotalAllocatedBytes(precise: true);
         clock.Restart();
-        var (downloadedSha, downloadedBytes) = await DownloadAsync(registry.Http, $"/studies/{study}/versions/0/weights");
+        var (downloadedSha, downloadedBytes) = await DownloadAsync(site.Http, $"/studies/{study}/versions/0/weights");
         var downloadTime = clock.Elapsed;
         var downloadAllocated = GC.GetTotalAllocatedBytes(precise: true) - beforeDownload;
 
@@ -59,12 +62,16 @@ public class LargeUploadTests(AzuriteFixture fixture)
         Assert.InRange(downloadAllocated, 0, AllocationBound);
     }
 
-    /// <summary>The first upload, publication and download pay one-off costs (JIT, connection pools) that are not per-byte.</summary>
-    private static async Task WarmUpAsync(RegistryClient registry)
+    /// <summary>
+    /// The first upload, publication and download (with its enrollment check) pay one-off costs (JIT,
+    /// connection pools) that are not per-byte.
+    /// </summary>
+    private async Task WarmUpAsync(RegistryClient registry, RegistryClient site)
     {
         var study = RegistryClient.NewStudy();
+        await stack.EnrollAsync(study, "hospital-1");
         await registry.PublishOkAsync(study, 0, TestModels.Initial(await registry.UploadOkAsync(study, TestModels.Weights(0.5f))));
-        await DownloadAsync(registry.Http, $"/studies/{study}/versions/0/weights");
+        await DownloadAsync(site.Http, $"/studies/{study}/versions/0/weights");
     }
 
     /// <summary>Reads the body as it arrives, hashing it through one reused buffer.</summary>

@@ -6,9 +6,14 @@ using FedGan.Contracts.Models;
 
 namespace FedGan.ModelRegistry.Tests;
 
-public class LineageTests(AzuriteFixture fixture)
+/// <summary>
+/// Versions as they are made: coordinators upload and publish version 0, the aggregator the versions
+/// its rounds produce; coordinators read the lineage.
+/// </summary>
+public class LineageTests(RegistryStack stack)
 {
-    private readonly RegistryClient _registry = fixture.Client();
+    private readonly RegistryClient _registry = stack.Service.Coordinator();
+    private readonly RegistryClient _aggregator = stack.Service.Aggregator();
 
     [Fact]
     public async Task Initial_model_and_an_aggregate_round_trip_with_their_lineage_and_hashes()
@@ -26,8 +31,8 @@ public class LineageTests(AzuriteFixture fixture)
         Assert.Equal(TestModels.Parameters, (long)uploaded["parameters"]!);
 
         var v0 = await _registry.PublishOkAsync(study, 0, TestModels.Initial((string)uploaded["sha256"]!));
-        var v1Sha = await _registry.UploadOkAsync(study, roundOneBytes);
-        var v1 = await _registry.PublishOkAsync(study, 1, TestModels.Aggregate(v1Sha, 1));
+        var v1Sha = await _aggregator.UploadOkAsync(study, roundOneBytes);
+        var v1 = await _aggregator.PublishOkAsync(study, 1, TestModels.Aggregate(v1Sha, 1));
 
         Assert.Null(v0.ParentVersion);
         Assert.Null(v0.Round);
@@ -66,7 +71,7 @@ public class LineageTests(AzuriteFixture fixture)
     {
         var study = RegistryClient.NewStudy();
         var sha = await _registry.UploadOkAsync(study, TestModels.Weights(0.5f));
-        var other = await _registry.UploadOkAsync(study, TestModels.Weights(2.5f));
+        var other = await _aggregator.UploadOkAsync(study, TestModels.Weights(2.5f));
         var first = await _registry.PublishOkAsync(study, 0, TestModels.Initial(sha));
 
         var again = await _registry.PublishAsync(study, 0, TestModels.Initial(sha));
@@ -80,12 +85,12 @@ public class LineageTests(AzuriteFixture fixture)
             HttpStatusCode.Conflict, "version_conflict");
 
         // The same lineage with its maps in another order is the same publication.
-        await _registry.PublishOkAsync(study, 1, TestModels.Aggregate(other, 1,
+        await _aggregator.PublishOkAsync(study, 1, TestModels.Aggregate(other, 1,
             metrics: new Dictionary<string, double> { ["fid"] = 40, ["tstr_accuracy"] = 0.7 }));
-        var reordered = await _registry.PublishAsync(study, 1, TestModels.Aggregate(other, 1,
+        var reordered = await _aggregator.PublishAsync(study, 1, TestModels.Aggregate(other, 1,
             metrics: new Dictionary<string, double> { ["tstr_accuracy"] = 0.7, ["fid"] = 40 }));
         await RegistryClient.ExpectAsync(reordered, HttpStatusCode.OK);
-        await RegistryClient.ExpectProblemAsync(await _registry.PublishAsync(study, 1, TestModels.Aggregate(other, 1,
+        await RegistryClient.ExpectProblemAsync(await _aggregator.PublishAsync(study, 1, TestModels.Aggregate(other, 1,
             metrics: new Dictionary<string, double> { ["fid"] = 40.0001, ["tstr_accuracy"] = 0.7 })), HttpStatusCode.Conflict, "version_conflict");
 
         var stored = await _registry.Http.GetFromJsonAsync<ModelVersionManifest>($"/studies/{study}/versions/0", ContractJson.Options);
@@ -97,9 +102,9 @@ public class LineageTests(AzuriteFixture fixture)
     {
         var study = RegistryClient.NewStudy();
         await _registry.PublishOkAsync(study, 0, TestModels.Initial(await _registry.UploadOkAsync(study, TestModels.Weights(0.5f))));
-        var sha = await _registry.UploadOkAsync(study, TestModels.Weights(1.5f));
-        await using var secondReplica = new RegistryHost(fixture.Azurite.ConnectionString);
-        RegistryClient[] replicas = [_registry, secondReplica.Client()];
+        var sha = await _aggregator.UploadOkAsync(study, TestModels.Weights(1.5f));
+        await using var secondReplica = stack.NewReplica();
+        RegistryClient[] replicas = [_aggregator, secondReplica.Aggregator()];
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(k => replicas[k % 2].PublishAsync(study, 1,
             TestModels.Aggregate(sha, 1, metrics: new Dictionary<string, double> { ["fid"] = k }))));
@@ -134,20 +139,20 @@ public class LineageTests(AzuriteFixture fixture)
         var study = RegistryClient.NewStudy();
         var sha = await _registry.UploadOkAsync(study, TestModels.Weights(0.5f));
 
-        var orphan = await RegistryClient.ExpectProblemAsync(await _registry.PublishAsync(study, 1, TestModels.Aggregate(sha, 1)),
+        var orphan = await RegistryClient.ExpectProblemAsync(await _aggregator.PublishAsync(study, 1, TestModels.Aggregate(sha, 1)),
             (HttpStatusCode)422, "parent_version_not_found");
         Assert.Contains("Parent version 0", orphan);
 
         await _registry.PublishOkAsync(study, 0, TestModels.Initial(sha));
-        await RegistryClient.ExpectProblemAsync(await _registry.PublishAsync(study, 2, TestModels.Aggregate(sha, 2)),
+        await RegistryClient.ExpectProblemAsync(await _aggregator.PublishAsync(study, 2, TestModels.Aggregate(sha, 2)),
             (HttpStatusCode)422, "parent_version_not_found");
         var skipping = await RegistryClient.ExpectProblemAsync(
-            await _registry.PublishAsync(study, 2, TestModels.Aggregate(sha, 1) with { ParentVersion = 0 }),
+            await _aggregator.PublishAsync(study, 2, TestModels.Aggregate(sha, 1) with { ParentVersion = 0 }),
             HttpStatusCode.BadRequest, "invalid_request");
         Assert.Contains("parent_version 1", skipping);
 
-        await _registry.PublishOkAsync(study, 1, TestModels.Aggregate(sha, 1, round: 3));
-        var stale = await RegistryClient.ExpectProblemAsync(await _registry.PublishAsync(study, 2, TestModels.Aggregate(sha, 2, round: 3)),
+        await _aggregator.PublishOkAsync(study, 1, TestModels.Aggregate(sha, 1, round: 3));
+        var stale = await RegistryClient.ExpectProblemAsync(await _aggregator.PublishAsync(study, 2, TestModels.Aggregate(sha, 2, round: 3)),
             (HttpStatusCode)422, "lineage_invalid");
         Assert.Contains("round 3", stale);
     }
@@ -168,12 +173,12 @@ public class LineageTests(AzuriteFixture fixture)
 
         // Later versions: version 0's tensors, no more.
         await _registry.PublishOkAsync(study, 0, TestModels.Initial(await _registry.UploadOkAsync(study, TestModels.Weights(0.5f))));
-        var extraSha = await _registry.UploadOkAsync(study, TestModels.Weights(1.5f, [.. TestModels.Tensors, new("generator.out.bias", [1])]));
-        detail = await RegistryClient.ExpectProblemAsync(await _registry.PublishAsync(study, 1, TestModels.Aggregate(extraSha, 1)),
+        var extraSha = await _aggregator.UploadOkAsync(study, TestModels.Weights(1.5f, [.. TestModels.Tensors, new("generator.out.bias", [1])]));
+        detail = await RegistryClient.ExpectProblemAsync(await _aggregator.PublishAsync(study, 1, TestModels.Aggregate(extraSha, 1)),
             (HttpStatusCode)422, "weights_mismatch");
         Assert.Contains("'generator.out.bias' is not part of the model", detail);
-        var missingSha = await _registry.UploadOkAsync(study, TestModels.Weights(1.5f, TestModels.Tensors[..2]));
-        detail = await RegistryClient.ExpectProblemAsync(await _registry.PublishAsync(study, 1, TestModels.Aggregate(missingSha, 1)),
+        var missingSha = await _aggregator.UploadOkAsync(study, TestModels.Weights(1.5f, TestModels.Tensors[..2]));
+        detail = await RegistryClient.ExpectProblemAsync(await _aggregator.PublishAsync(study, 1, TestModels.Aggregate(missingSha, 1)),
             (HttpStatusCode)422, "weights_mismatch");
         Assert.Contains("'generator.fc.weight' is missing", detail);
     }

@@ -3,12 +3,12 @@ using System.Text.Json.Nodes;
 
 namespace FedGan.ModelRegistry.Tests;
 
-public class OpenApiTests(AzuriteFixture fixture)
+public class OpenApiTests(RegistryStack stack)
 {
     [Fact]
     public async Task The_document_describes_the_upload_as_raw_bytes_and_every_registry_route()
     {
-        var document = (await fixture.Client().Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
+        var document = (await stack.Service.Coordinator().Http.GetFromJsonAsync<JsonObject>("/openapi/v1.json"))!;
         var paths = document["paths"]!.AsObject();
 
         Assert.Equal(

@@ -8,7 +8,7 @@ using FedGan.Tensors;
 
 namespace FedGan.ModelRegistry.Tests;
 
-public class TelemetryTests(AzuriteFixture fixture)
+public class TelemetryTests(RegistryStack stack)
 {
     [Fact]
     public async Task Publishing_is_a_span_and_versions_and_weight_bytes_are_counted()
@@ -36,14 +36,15 @@ public class TelemetryTests(AzuriteFixture fixture)
         metrics.Start();
 
         // Sizes no other test uses, so its measurements are recognisable among concurrent tests'.
-        var registry = fixture.Client();
+        var registry = stack.Service.Coordinator();
         var study = RegistryClient.NewStudy();
+        await stack.EnrollAsync(study, "hospital-1");
         var file = Safetensors.Serialize([new NamedTensor("w", [777], new float[777])]);
         var sha = await registry.UploadOkAsync(study, file);
         await registry.PublishOkAsync(study, 0, new PublishVersionRequest(sha, null, null,
             new ModelDescription(new ModelArchitecture(), [new ModelTensor("w", [777])], 3), null, null, null, null));
         var range = new HttpRequestMessage(HttpMethod.Get, $"/studies/{study}/versions/0/weights") { Headers = { Range = new RangeHeaderValue(10, 342) } };
-        var download = await registry.Http.SendAsync(range);
+        var download = await stack.Service.Site("hospital-1").Http.SendAsync(range);
         Assert.Equal(HttpStatusCode.PartialContent, download.StatusCode);
         Assert.Equal(333, (await download.Content.ReadAsByteArrayAsync()).Length);
 

@@ -6,9 +6,10 @@ using FedGan.Tensors;
 
 namespace FedGan.ModelRegistry.Tests;
 
-public class UploadValidationTests(AzuriteFixture fixture)
+/// <summary>Uploads as the aggregator makes them (coordinators' uploads of version 0 go through the same checks).</summary>
+public class UploadValidationTests(RegistryStack stack)
 {
-    private readonly RegistryClient _registry = fixture.Client();
+    private readonly RegistryClient _registry = stack.Service.Aggregator();
 
     /// <summary>A safetensors file written by hand: 8-byte little-endian header length, the JSON, then the data.</summary>
     private static byte[] HandMade(string json, byte[] data)
@@ -98,7 +99,7 @@ public class UploadValidationTests(AzuriteFixture fixture)
         hashes = [.. hashes, await _registry.UploadOkAsync(study, bytes)];
 
         Assert.Single(hashes.Distinct());
-        var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient("modelregistry");
+        var container = new BlobServiceClient(stack.Azurite.ConnectionString).GetBlobContainerClient("modelregistry");
         var names = new List<string>();
         await foreach (var blob in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "" }))
         {
@@ -114,9 +115,8 @@ public class UploadValidationTests(AzuriteFixture fixture)
     [Fact]
     public async Task Files_over_the_size_limit_are_refused_with_413()
     {
-        await using var small = new RegistryHost(fixture.Azurite.ConnectionString,
-            new Dictionary<string, string> { ["ModelRegistry:MaxWeightsBytes"] = "4096" });
-        var client = small.Client();
+        await using var small = stack.NewReplica(settings: new Dictionary<string, string> { ["ModelRegistry:MaxWeightsBytes"] = "4096" });
+        var client = small.Aggregator();
         var tensors = new[] { new NamedTensor("w", [1024], new float[1024]) };
         var file = Safetensors.Serialize(tensors);
 

@@ -25,6 +25,26 @@ public sealed class TestTokens : IIssuerSigningKeySource
     /// <summary>Replaces the service's key source with this one (call from ConfigureTestServices).</summary>
     public void Register(IServiceCollection services) => services.AddSingleton<IIssuerSigningKeySource>(this);
 
+    /// <summary>
+    /// Gives the service its own client credential, <paramref name="clientId"/>, and answers its token
+    /// requests in place of Identity, with service tokens signed by this instance (call from
+    /// ConfigureTestServices). The service's calls made through <c>AddServiceTokenHandler</c> then
+    /// carry a token that every service registered with this instance accepts.
+    /// </summary>
+    public void RegisterServiceCredential(IServiceCollection services, string clientId)
+    {
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24));
+        services.Configure<ServiceCredentialOptions>(credential =>
+        {
+            credential.ClientId = clientId;
+            credential.ClientSecret = secret;
+            credential.TokenEndpoint = "http://identity" + TokenConventions.TokenPath;
+        });
+        // The client ServiceTokenSource requests tokens with (its HttpClientName).
+        services.AddHttpClient("fedgan-token")
+            .ConfigurePrimaryHttpMessageHandler(() => new TestTokenEndpoint(this, clientId, secret));
+    }
+
     public string Coordinator() => Issue("test-coordinator", Roles.Coordinator);
 
     public string Service(string name = "test-service") => Issue(name, Roles.Service);
