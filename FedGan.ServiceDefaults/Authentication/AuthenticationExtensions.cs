@@ -34,6 +34,7 @@ public static class AuthenticationExtensions
         services.AddKeyedSingleton(CredentialRevocations.StoreKey,
             (provider, _) => provider.GetRequiredKeyedService<StackExchange.Redis.IConnectionMultiplexer>(revocationStore));
         services.AddSingleton<CredentialRevocations>();
+        services.AddHostedService<RevocationStoreWarmup>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddHttpClient(JwksSigningKeySource.HttpClientName);
