@@ -4,6 +4,9 @@ using FedGan.Cli.Commands;
 using FedGan.Cli.Commands.Bench;
 using FedGan.Cli.Commands.Lab;
 using FedGan.Cli.Commands.Privacy;
+using FedGan.Learning;
+
+TorchRuntime.PreferPassiveThreadWaiting();
 
 var root = new RootCommand("fedgan: train one conditional GAN across hospitals without moving their images.")
 {
