@@ -19,7 +19,8 @@ public sealed class RedisServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false";
+    // Generous timeouts: tests run beside builds on small CI machines, and Redis fsyncs every write.
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,syncTimeout=20000,asyncTimeout=20000";
 
     public static async Task<RedisServer> StartAsync()
     {

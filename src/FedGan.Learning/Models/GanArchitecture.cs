@@ -13,8 +13,8 @@ public sealed record GanArchitecture(
     int ImageSize = 28,
     int Classes = 10,
     int LatentDim = 64,
-    int GeneratorWidth = 64,
-    int DiscriminatorWidth = 32)
+    int GeneratorWidth = 32,
+    int DiscriminatorWidth = 16)
 {
     public static GanArchitecture Default { get; } = new();
 

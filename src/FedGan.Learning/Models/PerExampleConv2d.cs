@@ -31,14 +31,7 @@ public sealed class PerExampleConv2d : PerExampleLayer
     public override Tensor forward(Tensor input) =>
         nn.functional.conv2d(input, Weight, Bias, strides: [Stride, Stride], padding: [Padding, Padding]);
 
-    public override (Tensor Inputs, Tensor OutputGradients) RecordSequences(Tensor input, Tensor outputGradient, int rowsPerRecord)
-    {
+    public override (Tensor Inputs, Tensor OutputGradients) RowFactors(Tensor input, Tensor outputGradient) =>
         // (rows, in*k*k, L): channel-major patches, the same order as Weight.reshape(out, -1).
-        var patches = nn.functional.unfold(input, KernelSize, padding: Padding, stride: Stride);
-        var a = JoinRecordRows(patches, rowsPerRecord);
-        if (!ReferenceEquals(a, patches))
-            patches.Dispose();
-        var b = JoinRecordRows(outputGradient.flatten(2), rowsPerRecord);
-        return (a, b);
-    }
+        (nn.functional.unfold(input, KernelSize, padding: Padding, stride: Stride), outputGradient.flatten(2));
 }

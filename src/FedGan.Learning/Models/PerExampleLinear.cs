@@ -18,10 +18,6 @@ public sealed class PerExampleLinear : PerExampleLayer
 
     public override Tensor forward(Tensor input) => nn.functional.linear(input, Weight, Bias);
 
-    public override (Tensor Inputs, Tensor OutputGradients) RecordSequences(Tensor input, Tensor outputGradient, int rowsPerRecord)
-    {
-        return (
-            JoinRecordRows(input.unsqueeze(2), rowsPerRecord),
-            JoinRecordRows(outputGradient.unsqueeze(2), rowsPerRecord));
-    }
+    public override (Tensor Inputs, Tensor OutputGradients) RowFactors(Tensor input, Tensor outputGradient) =>
+        (input.unsqueeze(2), outputGradient.unsqueeze(2));
 }

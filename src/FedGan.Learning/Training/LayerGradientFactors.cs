@@ -4,22 +4,36 @@ using static TorchSharp.torch;
 namespace FedGan.Learning.Training;
 
 /// <summary>
-/// One layer's per-record factors, feature-major: A (n, in, T) and B (n, out, T), so that record
-/// i's weight gradient is B_i A_i^T and its bias gradient is the row sum of B_i.
+/// One layer's gradient factors per row, A (rows, in, L) and B (rows, out, L), for a batch laid
+/// out as r blocks of n rows where row j of every block belongs to record j. Record j's weight
+/// gradient is the sum over its rows of B A^T; its bias gradient the sum of B over rows and positions.
+/// Nothing is copied into a per-record layout: the blocks are views of the row tensors.
 /// </summary>
-public sealed class LayerGradientFactors(PerExampleLayer layer, Tensor inputs, Tensor outputGradients) : IDisposable
+public sealed class LayerGradientFactors : IDisposable
 {
     // Per-record weight gradients (n, out, in), kept when the norms were computed from them so
-    // that the clipped sum is a cheap weighted sum instead of a second contraction over T.
+    // that the clipped sum is a cheap weighted sum instead of a second contraction.
     private Tensor? materialized;
 
-    public PerExampleLayer Layer { get; } = layer;
+    public LayerGradientFactors(PerExampleLayer layer, Tensor inputs, Tensor outputGradients, int rowsPerRecord)
+    {
+        if (rowsPerRecord < 1 || inputs.shape[0] % rowsPerRecord != 0 || outputGradients.shape[0] != inputs.shape[0])
+            throw new ArgumentException($"{inputs.shape[0]} input rows and {outputGradients.shape[0]} gradient rows do not split into records of {rowsPerRecord} rows.");
+        Layer = layer;
+        Inputs = inputs;
+        OutputGradients = outputGradients;
+        RowsPerRecord = rowsPerRecord;
+    }
 
-    public Tensor Inputs { get; } = inputs;
+    public PerExampleLayer Layer { get; }
 
-    public Tensor OutputGradients { get; } = outputGradients;
+    public Tensor Inputs { get; }
 
-    public long Records => Inputs.shape[0];
+    public Tensor OutputGradients { get; }
+
+    public int RowsPerRecord { get; }
+
+    public long Records => Inputs.shape[0] / RowsPerRecord;
 
     public long InFeatures => Inputs.shape[1];
 
@@ -34,20 +48,26 @@ public sealed class LayerGradientFactors(PerExampleLayer layer, Tensor inputs, T
         Tensor weightNorms;
         if (ChooseMethod(method) == PerExampleNormMethod.Ghost)
         {
-            // ||B_i A_i^T||^2 = sum over positions t, s of (A_i^T A_i)_ts (B_i^T B_i)_ts.
-            var inputGram = Inputs.transpose(1, 2).bmm(Inputs);
-            var outputGram = OutputGradients.transpose(1, 2).bmm(OutputGradients);
-            weightNorms = (inputGram * outputGram).sum([1, 2]);
+            // ||sum_a B_a A_a^T||^2 = sum over row blocks a, b of sum((A_a^T A_b) * (B_a^T B_b)).
+            weightNorms = zeros(Records, dtype: Inputs.dtype);
+            for (var a = 0; a < RowsPerRecord; a++)
+                for (var b = a; b < RowsPerRecord; b++)
+                {
+                    var inputGram = Block(Inputs, a).transpose(1, 2).bmm(Block(Inputs, b));
+                    var outputGram = Block(OutputGradients, a).transpose(1, 2).bmm(Block(OutputGradients, b));
+                    weightNorms = weightNorms + (a == b ? 1 : 2) * (inputGram * outputGram).sum([1, 2]);
+                }
         }
         else
         {
             materialized?.Dispose();
-            materialized = OutputGradients.bmm(Inputs.transpose(1, 2)).DetachFromDisposeScope();
+            var perRow = OutputGradients.bmm(Inputs.transpose(1, 2));
+            materialized = SumOverRecordRows(perRow).DetachFromDisposeScope();
             weightNorms = materialized.square().sum([1, 2]);
         }
 
         if (Layer.Bias is not null)
-            weightNorms = weightNorms + OutputGradients.sum(2).square().sum(1);
+            weightNorms = weightNorms + SumOverRecordRows(OutputGradients.sum(2)).square().sum(1);
         return weightNorms.MoveToOuterDisposeScope();
     }
 
@@ -56,6 +76,7 @@ public sealed class LayerGradientFactors(PerExampleLayer layer, Tensor inputs, T
     {
         using var scope = NewDisposeScope();
         var c = coefficients.to(OutputGradients.dtype);
+        var perRow = c.repeat(RowsPerRecord);
         Tensor weightGradient;
         if (materialized is not null)
         {
@@ -63,14 +84,14 @@ public sealed class LayerGradientFactors(PerExampleLayer layer, Tensor inputs, T
         }
         else
         {
-            // sum over records and positions of c_i B_i A_i^T, as one matrix product.
-            var weighted = (OutputGradients * c.view(-1, 1, 1)).permute(1, 0, 2).reshape(OutFeatures, -1);
+            // sum over rows and positions of c_row B_row A_row^T, as one matrix product.
+            var weighted = (OutputGradients * perRow.view(-1, 1, 1)).permute(1, 0, 2).reshape(OutFeatures, -1);
             weightGradient = weighted.mm(Inputs.permute(0, 2, 1).reshape(-1, InFeatures));
         }
 
         SetGradient(Layer.Weight, weightGradient.reshape(Layer.Weight.shape));
         if (Layer.Bias is not null)
-            SetGradient(Layer.Bias, c.unsqueeze(0).mm(OutputGradients.sum(2)).squeeze(0));
+            SetGradient(Layer.Bias, perRow.unsqueeze(0).mm(OutputGradients.sum(2)).squeeze(0));
     }
 
     public void Dispose()
@@ -80,12 +101,29 @@ public sealed class LayerGradientFactors(PerExampleLayer layer, Tensor inputs, T
         materialized?.Dispose();
     }
 
+    private Tensor Block(Tensor rows, int block) => rows.narrow(0, block * Records, Records);
+
+    /// <summary>(rows, ...) to (n, ...): adds up each record's rows.</summary>
+    private Tensor SumOverRecordRows(Tensor rows)
+    {
+        if (RowsPerRecord == 1)
+            return rows;
+        var shape = new long[rows.dim() + 1];
+        shape[0] = RowsPerRecord;
+        shape[1] = Records;
+        Array.Copy(rows.shape, 1, shape, 2, rows.dim() - 1);
+        // dim: named, because a literal 0 would convert to the ScalarType overload and sum everything.
+        return rows.view(shape).sum(dim: 0);
+    }
+
     private PerExampleNormMethod ChooseMethod(PerExampleNormMethod method)
     {
         if (method != PerExampleNormMethod.Automatic)
             return method;
-        var materializedCost = Positions * OutFeatures * InFeatures;
-        var ghostCost = Positions * Positions * (OutFeatures + InFeatures);
+        // Multiply-adds per record: materialising is T out in, the Gram route T^2 (out + in), T = r L.
+        var positions = Positions * RowsPerRecord;
+        var materializedCost = positions * OutFeatures * InFeatures;
+        var ghostCost = positions * positions * (OutFeatures + InFeatures);
         return ghostCost < materializedCost ? PerExampleNormMethod.Ghost : PerExampleNormMethod.Materialized;
     }
 

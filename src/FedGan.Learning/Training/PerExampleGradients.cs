@@ -38,9 +38,8 @@ public sealed class PerExampleGradients : IDisposable
         for (var i = 0; i < entries.Count; i++)
         {
             var (layer, input, _) = entries[i];
-            var (a, b) = layer.RecordSequences(input, outputGradients[i], rowsPerRecord);
-            layers.Add(new LayerGradientFactors(layer, a, b));
-            outputGradients[i].Dispose();
+            var (a, b) = layer.RowFactors(input, outputGradients[i]);
+            layers.Add(new LayerGradientFactors(layer, a, b, rowsPerRecord));
         }
 
         var records = layers.Count == 0 ? 0 : layers[0].Records;

@@ -65,7 +65,7 @@ public class DpSgdStepTests
         // error s / sqrt(m); the 6-standard-error bounds below fail by chance with probability < 1e-8.
         const double sigma = 2.0, clip = 0.5, expectedBatch = 4.0;
         manual_seed(5);
-        var discriminator = new ProjectionDiscriminator(GanArchitecture.Default);
+        var discriminator = new ProjectionDiscriminator(new GanArchitecture(DiscriminatorWidth: 32));
         var real = rand(records, 1, 28, 28) * 2 - 1;
         var fake = rand(records, 1, 28, 28) * 2 - 1;
         var labels = randint(0, 10, [records], dtype: int64);

@@ -26,8 +26,8 @@ internal sealed class LabRunOptions
     public Option<double> ServerNoise { get; } = Default("--server-noise", "Server Gaussian noise on the average, in units of --update-clip.", 0.0);
     public Option<int> ImageSize { get; } = Default("--image-size", "28 (native) or 64 (images upscaled bilinearly).", 28);
     public Option<int> LatentDim { get; } = Default("--latent-dim", "Length of G's noise vector.", 64);
-    public Option<int> GeneratorWidth { get; } = Default("--g-width", "Channels of G's last hidden layer.", 64);
-    public Option<int> DiscriminatorWidth { get; } = Default("--d-width", "Channels of D's first layer.", 32);
+    public Option<int> GeneratorWidth { get; } = Default("--g-width", "Channels of G's last hidden layer.", 32);
+    public Option<int> DiscriminatorWidth { get; } = Default("--d-width", "Channels of D's first layer.", 16);
     public Option<int> TstrImages { get; } = Default("--tstr-images", "Synthetic images the TSTR classifier trains on.", 10_000);
     public Option<int> TstrEpochs { get; } = Default("--tstr-epochs", "Epochs of TSTR classifier training.", 5);
     public Option<int> FrechetSamples { get; } = Default("--fd-samples", "Images per side of each Frechet distance.", 10_000);
