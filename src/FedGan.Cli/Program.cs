@@ -4,16 +4,13 @@ using FedGan.Cli.Commands;
 using FedGan.Cli.Commands.Bench;
 using FedGan.Cli.Commands.Lab;
 using FedGan.Cli.Commands.Privacy;
-<<<<<<< HEAD
 using FedGan.Cli.Commands.Models;
 using FedGan.Cli.Commands.Rounds;
 using FedGan.Cli.Commands.Sites;
 using FedGan.Cli.Commands.Studies;
-=======
 using FedGan.Learning;
 
 TorchRuntime.PreferPassiveThreadWaiting();
->>>>>>> learning
 
 var root = new RootCommand("fedgan: train one conditional GAN across hospitals without moving their images.")
 {
