@@ -8,8 +8,8 @@ public sealed record ModelArchitecture(
     int ImageSize = 28,
     int Classes = 10,
     int LatentDim = 64,
-    int GeneratorWidth = 64,
-    int DiscriminatorWidth = 32);
+    int GeneratorWidth = 32,
+    int DiscriminatorWidth = 16);
 
 /// <summary>One parameter tensor of the model: its safetensors name and shape (F32 in the registry).</summary>
 public sealed record ModelTensor(string Name, int[] Shape);
