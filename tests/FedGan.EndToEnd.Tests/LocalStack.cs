@@ -43,7 +43,7 @@ public sealed class LocalStack : IAsyncDisposable
         var traces = await OtlpTraceCollector.StartAsync();
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FedGan_AppHost>(
-            [$"Infrastructure:DataDirectory={dataDirectory}", $"Hospitals:Count={hospitals}"],
+            [$"Infrastructure:DataDirectory={dataDirectory}", $"Hospitals:Count={hospitals}", "Demo:Enabled=false"],
             cancellationToken);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 

@@ -21,8 +21,12 @@ public static class TasksApi
     }
 
     public static async Task<Results<Ok<TrainingTask>, NoContent, ProblemHttpResult>> GetTask(
-        string siteId, int? wait, [AsParameters] SchedulerServices services, CancellationToken cancellationToken)
+        string siteId, int? wait, [AsParameters] SchedulerServices services, IHostApplicationLifetime lifetime, CancellationToken requestAborted)
     {
+        // A long poll ends when the caller goes away or this replica shuts down (it must not hold
+        // a shutdown up for the rest of its wait); the caller simply polls again.
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = linked.Token;
         if (!ResourceIds.IsValid(siteId))
         {
             return ApiProblem.Validation("invalid_site_id", $"Site id '{siteId}' is not valid: {ResourceIds.Description}.");

@@ -120,6 +120,7 @@ internal static class TraceExportParser
     {
         string traceId = string.Empty, spanId = string.Empty, parent = string.Empty, name = string.Empty;
         var kind = 0;
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         var reader = new ProtobufReader(span);
         while (reader.TryReadField(out var number, out var wireType))
         {
@@ -130,10 +131,18 @@ internal static class TraceExportParser
                 case (4, 2): parent = Convert.ToHexStringLower(reader.ReadLengthDelimited()); break;
                 case (5, 2): name = System.Text.Encoding.UTF8.GetString(reader.ReadLengthDelimited()); break;
                 case (6, 0): kind = (int)reader.ReadVarint(); break;
+                case (9, 2):
+                    var (key, value) = ReadStringAttribute(reader.ReadLengthDelimited());
+                    if (value is not null)
+                    {
+                        attributes[key] = value;
+                    }
+
+                    break;
                 default: reader.Skip(wireType); break;
             }
         }
 
-        return new ExportedSpan(serviceName, traceId, spanId, parent, name, kind);
+        return new ExportedSpan(serviceName, traceId, spanId, parent, name, kind, attributes);
     }
 }
