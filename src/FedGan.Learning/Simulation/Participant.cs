@@ -8,16 +8,18 @@ namespace FedGan.Learning.Simulation;
 internal sealed class Participant : IDisposable
 {
     private readonly TrainingImages images;
+    private readonly AccountantKind accountant;
 
     public Participant(string name, LabeledImages data, SimulationSettings settings, long plannedSteps, ulong seed)
     {
         Name = name;
         Data = data;
+        accountant = settings.Accountant;
         images = new TrainingImages(data);
         Model = new ConditionalGan(settings.Architecture);
         var samplingRate = settings.Training.SamplingRate(data.Count);
         if (settings.TargetEpsilon is { } epsilon)
-            NoiseMultiplier = PrivacyPlan.CalibrateNoise(epsilon, settings.Delta, samplingRate, plannedSteps);
+            NoiseMultiplier = PrivacyPlan.CalibrateNoise(settings.Accountant, epsilon, settings.Delta, samplingRate, plannedSteps);
         var privacy = NoiseMultiplier is { } sigma ? new DpSgdSettings(sigma, settings.ClipNorm) : null;
         Trainer = new LocalGanTrainer(Model, images, settings.Training, privacy, seed);
     }
@@ -34,9 +36,12 @@ internal sealed class Participant : IDisposable
 
     public ParticipantSummary Summarize(double delta)
     {
-        var spent = NoiseMultiplier is { } sigma ? PrivacyPlan.Spent(sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta) : null;
+        if (NoiseMultiplier is not { } sigma)
+            return new ParticipantSummary(Name, Data.Count, Data.ClassCounts(), Trainer.SamplingRate, Trainer.DiscriminatorSteps, null, null, null, null, null);
+        var rdp = PrivacyPlan.Spent(AccountantKind.Rdp, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta).Epsilon;
+        var pld = PrivacyPlan.Spent(AccountantKind.Pld, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta).Epsilon;
         return new ParticipantSummary(Name, Data.Count, Data.ClassCounts(), Trainer.SamplingRate, Trainer.DiscriminatorSteps,
-            NoiseMultiplier, spent?.Epsilon, spent is null ? null : delta);
+            sigma, accountant == AccountantKind.Pld ? pld : rdp, rdp, pld, delta);
     }
 
     public void Dispose()

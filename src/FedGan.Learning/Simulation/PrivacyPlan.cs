@@ -2,16 +2,29 @@ using FedGan.Privacy;
 
 namespace FedGan.Learning.Simulation;
 
+/// <summary>Which accountant turns a site's D steps into epsilon when calibrating the noise.</summary>
+public enum AccountantKind
+{
+    /// <summary>Renyi DP: fast and an upper bound on the PLD figure.</summary>
+    Rdp,
+
+    /// <summary>Privacy loss distribution: tighter, so less noise for the same epsilon.</summary>
+    Pld,
+}
+
 /// <summary>
 /// Record-level privacy of one data holder's D steps: the noise multiplier that brings its
-/// planned steps to the target epsilon, and the epsilon its steps actually spent (RDP
-/// accountant; the calibration only accepts noise the accountant has verified).
+/// planned steps to the target epsilon (the calibration only accepts noise the accountant has
+/// verified), and the epsilon its steps actually spent by both accountants.
 /// </summary>
 public static class PrivacyPlan
 {
-    public static double CalibrateNoise(double targetEpsilon, double delta, double samplingRate, long steps) =>
-        NoiseCalibration.FindNoiseMultiplier(new RdpAccountant(), targetEpsilon, delta, samplingRate, steps);
+    public static IPrivacyAccountant Create(AccountantKind kind) =>
+        kind == AccountantKind.Pld ? new PldAccountant() : new RdpAccountant();
 
-    public static PrivacySpent Spent(double noiseMultiplier, double samplingRate, long steps, double delta) =>
-        new RdpAccountant().GetPrivacySpent([new GaussianMechanismSteps(noiseMultiplier, samplingRate, steps)], delta);
+    public static double CalibrateNoise(AccountantKind kind, double targetEpsilon, double delta, double samplingRate, long steps) =>
+        NoiseCalibration.FindNoiseMultiplier(Create(kind), targetEpsilon, delta, samplingRate, steps);
+
+    public static PrivacySpent Spent(AccountantKind kind, double noiseMultiplier, double samplingRate, long steps, double delta) =>
+        Create(kind).GetPrivacySpent([new GaussianMechanismSteps(noiseMultiplier, samplingRate, steps)], delta);
 }

@@ -47,7 +47,7 @@ public static class SimulationRunner
 
         var maxEpsilon = run.Participants.Select(p => p.Epsilon).Where(e => e is not null).Max();
         return new SimulationReport(
-            settings.Mode.ToString().ToLowerInvariant(), settings, run.Participants, run.Result, run.SiteResults, run.BestSite, maxEpsilon,
+            settings.Mode.ToString().ToLowerInvariant(), settings, run.Participants, run.Result, run.LastIterateResult, run.SiteResults, run.BestSite, maxEpsilon,
             evaluator.RealDataAccuracy, evaluator.FrechetDistanceFloor, run.Grids, run.Rounds,
             run.TrainingSeconds, setupSeconds + run.EvaluationSeconds, clock.Elapsed.TotalSeconds, TorchRuntime.Describe());
     }
@@ -55,6 +55,7 @@ public static class SimulationRunner
     private sealed record ModeResult(
         IReadOnlyList<ParticipantSummary> Participants,
         GanEvaluation? Result,
+        GanEvaluation? LastIterateResult,
         IReadOnlyList<SiteEvaluation>? SiteResults,
         string? BestSite,
         IReadOnlyList<string> Grids,
@@ -71,6 +72,7 @@ public static class SimulationRunner
         var serverNoise = GaussianNoise.Seeded(SiteSeed(settings.Seed, -1));
         var steps = new StepCounter("training", (long)settings.Rounds * settings.LocalSteps * participants.Count, progress);
         var rounds = new List<RoundSummary>();
+        var smoothed = NewAverage(settings);
         try
         {
             for (var round = 1; round <= settings.Rounds; round++)
@@ -89,13 +91,14 @@ public static class SimulationRunner
 
                 var average = averaging.Average(settings.ServerNoiseMultiplier, settings.UpdateClipNorm, serverNoise);
                 globalTensors = FederatedAveraging.Apply(globalTensors, average);
+                smoothed?.Add(globalTensors);
                 rounds.Add(Summarize(round, local, updateNorms.Average()));
             }
 
             ModelTensors.Import(global, globalTensors);
             var trainingSeconds = clock.Elapsed.TotalSeconds;
-            var (result, grid) = Score(global, "samples.png", settings, evaluator, output, progress);
-            return new ModeResult(participants.Select(p => p.Summarize(settings.Delta)).ToArray(), result, null, null, [grid], rounds,
+            var (result, lastIterate, grid) = Score(global, smoothed, "samples.png", settings, evaluator, output, progress);
+            return new ModeResult(participants.Select(p => p.Summarize(settings.Delta)).ToArray(), result, lastIterate, null, null, [grid], rounds,
                 trainingSeconds, clock.Elapsed.TotalSeconds - trainingSeconds);
         }
         finally
@@ -113,12 +116,16 @@ public static class SimulationRunner
         // Logged in chunks of one federated round's total work, so round logs line up across modes.
         var chunk = settings.Sites * settings.LocalSteps;
         var rounds = new List<RoundSummary>();
+        var smoothed = NewAverage(settings);
         for (var round = 1; round <= settings.Rounds; round++)
+        {
             rounds.Add(Summarize(round, [participant.Trainer.Train(chunk, steps.Tick)], null));
+            smoothed?.Add(ModelTensors.Export(participant.Model));
+        }
 
         var trainingSeconds = clock.Elapsed.TotalSeconds;
-        var (result, grid) = Score(participant.Model, "samples.png", settings, evaluator, output, progress);
-        return new ModeResult([participant.Summarize(settings.Delta)], result, null, null, [grid], rounds,
+        var (result, lastIterate, grid) = Score(participant.Model, smoothed, "samples.png", settings, evaluator, output, progress);
+        return new ModeResult([participant.Summarize(settings.Delta)], result, lastIterate, null, null, [grid], rounds,
             trainingSeconds, clock.Elapsed.TotalSeconds - trainingSeconds);
     }
 
@@ -133,28 +140,46 @@ public static class SimulationRunner
         {
             var clock = Stopwatch.StartNew();
             using var participant = new Participant(sites[k].SiteName, sites[k].Images, settings, settings.TotalDiscriminatorSteps, SiteSeed(settings.Seed, k));
+            var smoothed = NewAverage(settings);
             for (var round = 0; round < settings.Rounds; round++)
+            {
                 (rounds[round] ??= []).Add(participant.Trainer.Train(settings.LocalSteps, steps.Tick));
+                smoothed?.Add(ModelTensors.Export(participant.Model));
+            }
+
             trainingSeconds += clock.Elapsed.TotalSeconds;
 
             clock.Restart();
-            var (result, grid) = Score(participant.Model, $"samples-{participant.Name}.png", settings, evaluator, output, progress);
+            // Eight sites: only the generator that counts (the average, when averaging) is scored.
+            var (result, _, grid) = Score(participant.Model, smoothed, $"samples-{participant.Name}.png", settings, evaluator, output, progress, scoreLastIterate: false);
             evaluations.Add(new SiteEvaluation(participant.Name, participant.Data.Count, result, grid));
             summaries.Add(participant.Summarize(settings.Delta));
             evaluationSeconds += clock.Elapsed.TotalSeconds;
         }
 
         var best = evaluations.MaxBy(e => e.Evaluation.TstrAccuracy)!;
-        return new ModeResult(summaries, best.Evaluation, evaluations, best.Site, evaluations.Select(e => e.SampleGrid).ToArray(),
+        return new ModeResult(summaries, best.Evaluation, null, evaluations, best.Site, evaluations.Select(e => e.SampleGrid).ToArray(),
             rounds.Select((r, i) => Summarize(i + 1, r, null)).ToArray(), trainingSeconds, evaluationSeconds);
     }
 
-    private static (GanEvaluation Result, string Grid) Score(ConditionalGan model, string gridName, SimulationSettings settings, GanEvaluator evaluator, string output, Action<SimulationProgress>? progress)
+    /// <summary>Scores the weight average when there is one (and then the last iterate too, if asked), else the model.</summary>
+    private static (GanEvaluation Result, GanEvaluation? LastIterate, string Grid) Score(
+        ConditionalGan model, WeightAverage? average, string gridName, SimulationSettings settings, GanEvaluator evaluator, string output,
+        Action<SimulationProgress>? progress, bool scoreLastIterate = true)
     {
-        var result = evaluator.Evaluate(model.Generator, (stage, done, total) => progress?.Invoke(new SimulationProgress(stage, done, total)));
-        File.WriteAllBytes(Path.Combine(output, gridName), SampleGrid.Render(model.Generator, settings.GridSamplesPerClass, (ulong)settings.Seed));
-        return (result, gridName);
+        void Report(string stage, int done, int total) => progress?.Invoke(new SimulationProgress(stage, done, total));
+        using var averaged = average is null ? null : new ConditionalGan(settings.Architecture);
+        if (averaged is not null)
+            ModelTensors.Import(averaged, average!.Current);
+        var scored = averaged ?? model;
+        var result = evaluator.Evaluate(scored.Generator, Report);
+        var lastIterate = averaged is not null && scoreLastIterate ? evaluator.Evaluate(model.Generator, Report) : null;
+        File.WriteAllBytes(Path.Combine(output, gridName), SampleGrid.Render(scored.Generator, settings.GridSamplesPerClass, (ulong)settings.Seed));
+        return (result, lastIterate, gridName);
     }
+
+    private static WeightAverage? NewAverage(SimulationSettings settings) =>
+        settings.AverageDecay is { } decay ? new WeightAverage(decay) : null;
 
     private static RoundSummary Summarize(int round, IReadOnlyList<TrainingProgress> local, double? meanUpdateNorm)
     {

@@ -47,6 +47,9 @@ public sealed record SimulationSettings
 
     public double Delta { get; init; } = 1e-5;
 
+    /// <summary>The accountant the noise is calibrated with; RDP, the more conservative, by default.</summary>
+    public AccountantKind Accountant { get; init; } = AccountantKind.Rdp;
+
     public double ClipNorm { get; init; } = 1.0;
 
     /// <summary>Bound on each site update's L2 norm (DP-FedAvg); null: not clipped.</summary>
@@ -54,6 +57,12 @@ public sealed record SimulationSettings
 
     /// <summary>Server-side Gaussian noise on the average, in units of the update clipping bound (needs <see cref="UpdateClipNorm"/>).</summary>
     public double ServerNoiseMultiplier { get; init; }
+
+    /// <summary>
+    /// When set, the generator scored is an exponential moving average of the model after each
+    /// round, with this decay; the last iterate is scored too, for comparison.
+    /// </summary>
+    public double? AverageDecay { get; init; }
 
     public int Seed { get; init; } = 1;
 
@@ -89,6 +98,8 @@ public sealed record SimulationSettings
             throw new ArgumentException("Server noise is calibrated to the update clipping norm: set an update clipping norm too.");
         if (ServerNoiseMultiplier > 0 && Mode != TrainingMode.Federated)
             throw new ArgumentException("Server noise only applies to federated runs.");
+        if (AverageDecay is { } decay && !(decay is > 0 and < 1))
+            throw new ArgumentException($"The weight-averaging decay must lie strictly between 0 and 1, not {decay}.");
         if (GridSamplesPerClass < 1)
             throw new ArgumentException($"The sample grid needs at least one image per class, not {GridSamplesPerClass}.");
         Architecture.Validate();

@@ -57,6 +57,7 @@ public class SimulationTests
             TargetEpsilon = 5,
             UpdateClipNorm = 10,
             ServerNoiseMultiplier = 0.1,
+            AverageDecay = 0.5,
             Evaluation = new EvaluationSettings(SyntheticImages: 100, FrechetSamples: 50) with
             {
                 Tstr = new ClassifierTrainingSettings(Epochs: 1),
@@ -74,10 +75,15 @@ public class SimulationTests
             Assert.Equal(6, p.DiscriminatorSteps);
             Assert.True(p.NoiseMultiplier > 0);
             Assert.InRange(p.Epsilon!.Value, 4.0, 5.0);
+            // Calibrated with RDP, which bounds the tighter PLD figure from above.
+            Assert.Equal(p.EpsilonRdp, p.Epsilon);
+            Assert.True(p.EpsilonPld <= p.EpsilonRdp, $"PLD {p.EpsilonPld} above RDP {p.EpsilonRdp}");
         });
         Assert.Equal(2, report.Rounds.Count);
         Assert.All(report.Rounds, r => Assert.NotNull(r.MeanUpdateNorm));
         Assert.Equal("federated", report.Mode);
+        // With weight averaging, the average is scored and the last iterate beside it.
+        Assert.NotNull(report.LastIterateResult);
     }
 
     [Fact]

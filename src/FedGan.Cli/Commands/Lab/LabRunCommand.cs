@@ -32,6 +32,8 @@ public static class LabRunCommand
         string? BestSite,
         [property: JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)] double? MaxEpsilon,
         double? Delta,
+        string? Accountant,
+        double? LastIterateTstrAccuracy,
         double TrainingSeconds,
         double TotalSeconds,
         string Report);
@@ -59,7 +61,9 @@ public static class LabRunCommand
         var result = report.Result!;
         return JsonOutput.Write(new Summary(report.Mode, result.TstrAccuracy, result.FrechetDistance, result.FrechetDistanceFloor,
             report.RealDataAccuracy, result.RareClassRecall, report.BestSite, report.MaxEpsilon,
-            settings.TargetEpsilon is null ? null : settings.Delta, report.TrainingSeconds, report.TotalSeconds, reportPath));
+            settings.TargetEpsilon is null ? null : settings.Delta,
+            settings.TargetEpsilon is null ? null : settings.Accountant.ToString().ToLowerInvariant(),
+            report.LastIterateResult?.TstrAccuracy, report.TrainingSeconds, report.TotalSeconds, reportPath));
     }
 
     private static SimulationSettings Settings(ParseResult p, LabRunOptions o) => new()
@@ -76,9 +80,11 @@ public static class LabRunCommand
         Training = new GanTrainingSettings(p.GetValue(o.BatchSize), p.GetValue(o.GeneratorBatch), p.GetValue(o.DStepsPerGStep), p.GetValue(o.DLearningRate), p.GetValue(o.GLearningRate)),
         TargetEpsilon = p.GetValue(o.Epsilon),
         Delta = p.GetValue(o.Delta),
+        Accountant = Enum.Parse<AccountantKind>(p.GetValue(o.Accountant)!, ignoreCase: true),
         ClipNorm = p.GetValue(o.Clip),
         UpdateClipNorm = p.GetValue(o.UpdateClip),
         ServerNoiseMultiplier = p.GetValue(o.ServerNoise),
+        AverageDecay = p.GetValue(o.AverageDecay),
         Seed = p.GetValue(o.Seed),
         Evaluation = new EvaluationSettings(p.GetValue(o.TstrImages), p.GetValue(o.FrechetSamples)) with
         {

@@ -21,9 +21,11 @@ internal sealed class LabRunOptions
     public Option<double> GLearningRate { get; } = Default("--g-lr", "Generator Adam learning rate.", 2e-4);
     public Option<double?> Epsilon { get; } = new("--dp-epsilon") { Description = "Record-level DP-SGD for D at this epsilon per site (calibrated for all planned steps); omit for no DP." };
     public Option<double> Delta { get; } = Default("--delta", "Delta of the DP guarantee.", 1e-5);
+    public Option<string> Accountant { get; } = Choice("--accountant", "Accountant the DP noise is calibrated with: rdp (conservative) or pld (tighter); the report gives both epsilons.", "rdp", "rdp", "pld");
     public Option<double> Clip { get; } = Default("--clip", "Per-record gradient clipping norm C.", 1.0);
     public Option<double?> UpdateClip { get; } = new("--update-clip") { Description = "Clip each site's update to this L2 norm before it is averaged." };
     public Option<double> ServerNoise { get; } = Default("--server-noise", "Server Gaussian noise on the average, in units of --update-clip.", 0.0);
+    public Option<double?> AverageDecay { get; } = new("--average-decay") { Description = "Score an exponential moving average of the weights over rounds with this decay (the last iterate is scored too)." };
     public Option<int> ImageSize { get; } = Default("--image-size", "28 (native) or 64 (images upscaled bilinearly).", 28);
     public Option<int> LatentDim { get; } = Default("--latent-dim", "Length of G's noise vector.", 64);
     public Option<int> GeneratorWidth { get; } = Default("--g-width", "Channels of G's last hidden layer.", 32);
@@ -38,7 +40,7 @@ internal sealed class LabRunOptions
     public IEnumerable<Option> All() =>
     [
         Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
-        DStepsPerGStep, DLearningRate, GLearningRate, Epsilon, Delta, Clip, UpdateClip, ServerNoise, ImageSize, LatentDim,
+        DStepsPerGStep, DLearningRate, GLearningRate, Epsilon, Delta, Accountant, Clip, UpdateClip, ServerNoise, AverageDecay, ImageSize, LatentDim,
         GeneratorWidth, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
     ];
 
