@@ -22,7 +22,8 @@ public static class DpStepBenchCommand
         double TargetRatio,
         bool MeetsTarget,
         long DiscriminatorParameters,
-        int Threads);
+        int Threads,
+        string ThreadWaitPolicy);
 
     public static Command Create()
     {
@@ -36,7 +37,8 @@ public static class DpStepBenchCommand
                 new GanArchitecture(ImageSize: parsed.GetValue(size)), parsed.GetValue(batch), parsed.GetValue(steps), warmupSteps: 10);
             return JsonOutput.Write(new Report(timings.BatchSize, timings.ImageSize, timings.Steps,
                 Math.Round(timings.StandardMilliseconds, 3), Math.Round(timings.PrivateMilliseconds, 3), Math.Round(timings.Ratio, 3),
-                TargetRatio, timings.Ratio <= TargetRatio, timings.DiscriminatorParameters, timings.Threads));
+                TargetRatio, timings.Ratio <= TargetRatio, timings.DiscriminatorParameters, timings.Threads,
+                Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") ?? "libtorch default"));
         });
         return command;
     }
