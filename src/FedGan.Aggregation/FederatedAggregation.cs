@@ -40,8 +40,8 @@ public sealed record AggregationOutcome(
 /// One round's aggregation, start to finish, deterministic: the sample-weighted mean of the updates
 /// (streamed, sites in id order), server noise from the seeded generator, the server optimizer
 /// applied while the base weights stream past, the result rounded to float32. Memory: one double
-/// per parameter (reused for the result), plus FedAdam's two floats per parameter; none of it grows
-/// with the number of updates.
+/// per parameter per reading lane (<see cref="WeightedMean.Lanes"/>; the first is reused for the
+/// result), plus FedAdam's two floats per parameter; none of it grows with the number of updates.
 /// </summary>
 public static class FederatedAggregation
 {

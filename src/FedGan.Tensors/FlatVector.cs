@@ -112,6 +112,18 @@ public static class FlatVector
             sum[i] += weight * update[i];
     }
 
+    /// <summary>sum[i] += addend[i]: merges two double accumulators.</summary>
+    public static void Add(Span<double> sum, ReadOnlySpan<double> addend)
+    {
+        CheckSameLength(sum.Length, addend.Length);
+        var sums = MemoryMarshal.Cast<double, Vector<double>>(sum);
+        var addends = MemoryMarshal.Cast<double, Vector<double>>(addend);
+        for (var k = 0; k < sums.Length; k++)
+            sums[k] += addends[k];
+        for (var i = sums.Length * Vector<double>.Count; i < sum.Length; i++)
+            sum[i] += addend[i];
+    }
+
     /// <summary>destination[i] = (float)(source[i] * factor): finishes a double-accumulated average.</summary>
     public static void ScaleToSingle(ReadOnlySpan<double> source, double factor, Span<float> destination)
     {

@@ -56,6 +56,51 @@ public sealed class FederatedAggregationTests : IDisposable
     }
 
     [Fact]
+    public async Task Seven_sites_read_in_parallel_give_the_weighted_mean_whatever_order_they_arrived_in()
+    {
+        var baseFile = Write("base.safetensors", 0, null);
+        var sites = Enumerable.Range(1, 7).Select(i => (Id: $"site-{i}", Samples: 10L * i, File: Write($"u{i}.safetensors", i, 10L * i))).ToList();
+        var layout = ModelLayout.From(Specs);
+        WeightedUpdate[] Updates(IEnumerable<int> order) =>
+            order.Select(i => sites[i]).Select(s => new WeightedUpdate(s.Id, s.Samples, s.File.Sha256, s.File.Source)).ToArray();
+
+        var forward = await FederatedAggregation.RunAsync(new AggregationJob(layout, Updates(Enumerable.Range(0, 7)), baseFile.Source,
+            baseFile.Sha256, new AggregationSettings(), UpdateClipNorm: 1));
+        var shuffled = await FederatedAggregation.RunAsync(new AggregationJob(layout, Updates([4, 0, 6, 2, 5, 1, 3]), baseFile.Source,
+            baseFile.Sha256, new AggregationSettings(), UpdateClipNorm: 1));
+
+        // sum n = 280; site i weighs 10 i / 280.
+        foreach (var spec in Specs)
+        {
+            var offset = layout[spec.Name].Offset;
+            for (var j = 0; j < baseFile.Values[spec.Name].Length; j++)
+            {
+                var mean = sites.Sum(s => s.Samples / 280.0 * s.File.Values[spec.Name][j]);
+                Assert.Equal(baseFile.Values[spec.Name][j] + mean, forward.Weights.Values[offset + j], 5);
+            }
+        }
+        Assert.Equal(forward.Weights.Sha256, shuffled.Weights.Sha256);
+    }
+
+    [Fact]
+    public async Task A_corrupt_update_read_in_the_second_lane_is_reported_as_corrupt_not_as_a_cancellation()
+    {
+        var baseFile = Write("base.safetensors", 0, null);
+        var a = Write("a.safetensors", 1, 30);
+        var b = Write("b.safetensors", 2, 30);
+        var c = Write("c.safetensors", 3, 30);
+        var layout = ModelLayout.From(Specs);
+
+        // In id order: site-a (lane 0), site-b (lane 1, corrupt), site-c (lane 0).
+        var error = await Assert.ThrowsAsync<AggregationInputException>(() => FederatedAggregation.RunAsync(new AggregationJob(layout,
+            [new("site-a", 30, a.Sha256, a.Source), new("site-b", 30, new string('0', 64), b.Source), new("site-c", 30, c.Sha256, c.Source)],
+            baseFile.Source, baseFile.Sha256, new AggregationSettings(), 1)));
+
+        Assert.Equal(FedGan.Contracts.ErrorCodes.StagedUpdateCorrupt, error.Code);
+        Assert.Contains(b.Source.Description, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FedAdam_moments_survive_a_write_and_a_read_bit_for_bit()
     {
         var layout = ModelLayout.From(Specs);

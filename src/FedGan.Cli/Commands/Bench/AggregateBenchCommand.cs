@@ -18,7 +18,8 @@ public static class AggregateBenchCommand
 
     private sealed record Run(
         int Sites, int Parameters, long UpdateBytes, double Seconds, double WeightedMeanSeconds, double ApplySeconds,
-        double ThroughputGbPerS, long? PeakWorkingSetBytes, long GcAllocatedBytes, string WeightsSha256);
+        double ThroughputGbPerS, long? PeakWorkingSetBytes, long? StartWorkingSetBytes, long? RunWorkingSetBytes,
+        long GcAllocatedBytes, string WeightsSha256);
 
     private sealed record ByParameters(int Parameters, double? PeakWorkingSetSpread, bool? MemoryFlat, double MinThroughputGbPerS, bool ThroughputMet);
 
@@ -93,7 +94,7 @@ public static class AggregateBenchCommand
 
         return new Report(Environment.ProcessorCount, loadAverage, settings.Method, "F32",
             "local files written and flushed to disk just before the run (so in the page cache where memory allows), each read once through SafetensorsStreamReader with its SHA-256 checked, as the Aggregator reads staged blobs",
-            "peak_working_set_bytes: the process's VmHWM, reset before each run (runtime included); gc_allocated_bytes: managed bytes allocated during the run",
+            "peak_working_set_bytes: the process's VmHWM during the run (runtime included), reset after a full GC before it; start_working_set_bytes: VmRSS at that reset, (runtime, loaded code, thread stacks and pooled buffers from earlier runs); run_working_set_bytes: peak minus start, the memory the aggregation itself needed; gc_allocated_bytes: managed bytes allocated during the run",
             TargetGigabytesPerSecond, TargetMemorySpread, runs, summary);
     }
 
@@ -101,6 +102,7 @@ public static class AggregateBenchCommand
         string baseSha, AggregationSettings settings, CancellationToken cancellationToken)
     {
         ProcessMemory.ResetPeak();
+        var start = ProcessMemory.WorkingSet();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         var outcome = await FederatedAggregation.RunAsync(
@@ -114,6 +116,6 @@ public static class AggregateBenchCommand
         var updateBytes = updates.Sum(u => new FileInfo(((LocalTensorFile)u.Source).Path).Length);
         return new Run(updates.Count, layout.Parameters, updateBytes, Math.Round(seconds, 4),
             Math.Round(outcome.Timings.WeightedMean.TotalSeconds, 4), Math.Round(outcome.Timings.Apply.TotalSeconds, 4),
-            Math.Round(updateBytes / seconds / 1e9, 3), peak, allocated, outcome.Weights.Sha256);
+            Math.Round(updateBytes / seconds / 1e9, 3), peak, start, peak - start, allocated, outcome.Weights.Sha256);
     }
 }

@@ -19,11 +19,16 @@ internal static class ProcessMemory
     }
 
     /// <summary>VmHWM in bytes, or null where /proc does not say.</summary>
-    public static long? PeakWorkingSet()
+    public static long? PeakWorkingSet() => Status("VmHWM:");
+
+    /// <summary>VmRSS in bytes (the resident set now), or null where /proc does not say.</summary>
+    public static long? WorkingSet() => Status("VmRSS:");
+
+    private static long? Status(string field)
     {
         if (!CanMeasurePeak)
             return null;
-        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         var kilobytes = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
         return kilobytes is null ? null : long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
