@@ -35,5 +35,14 @@ public abstract class PerExampleLayer : nn.Module<Tensor, Tensor>
     /// The factors of each row's weight gradient, feature-major: A (rows, in, positions) of
     /// inputs and B (rows, out, positions) of output gradients; row j's gradient is B_j A_j^T.
     /// </summary>
-    public abstract (Tensor Inputs, Tensor OutputGradients) RowFactors(Tensor input, Tensor outputGradient);
+    public abstract Tensor InputFactors(Tensor input);
+
+    /// <inheritdoc cref="InputFactors"/>
+    public abstract Tensor OutputGradientFactors(Tensor outputGradient);
+
+    /// <summary>
+    /// Each row's weight gradient (rows, out, in) straight from the layer's input and output
+    /// gradient, for layers that have a faster route than building A; null to use B_j A_j^T.
+    /// </summary>
+    public virtual Tensor? DirectRowWeightGradients(Tensor input, Tensor outputGradient) => null;
 }

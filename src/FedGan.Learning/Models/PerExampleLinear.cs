@@ -18,6 +18,7 @@ public sealed class PerExampleLinear : PerExampleLayer
 
     public override Tensor forward(Tensor input) => nn.functional.linear(input, Weight, Bias);
 
-    public override (Tensor Inputs, Tensor OutputGradients) RowFactors(Tensor input, Tensor outputGradient) =>
-        (input.unsqueeze(2), outputGradient.unsqueeze(2));
+    public override Tensor InputFactors(Tensor input) => input.unsqueeze(2);
+
+    public override Tensor OutputGradientFactors(Tensor outputGradient) => outputGradient.unsqueeze(2);
 }

@@ -38,8 +38,7 @@ public sealed class PerExampleGradients : IDisposable
         for (var i = 0; i < entries.Count; i++)
         {
             var (layer, input, _) = entries[i];
-            var (a, b) = layer.RowFactors(input, outputGradients[i]);
-            layers.Add(new LayerGradientFactors(layer, a, b, rowsPerRecord));
+            layers.Add(new LayerGradientFactors(layer, input, outputGradients[i], rowsPerRecord));
         }
 
         var records = layers.Count == 0 ? 0 : layers[0].Records;
