@@ -32,10 +32,15 @@ internal static class RoundLatencyBench
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_FEDGAN_AGGREGATOR", AppContext.BaseDirectory);
         await using var redis = await RedisServer.StartAsync();
         await using var azurite = await AzuriteServer.StartAsync();
-        await using var registryHost = new RegistryHost(azurite.ConnectionString);
-        await using var aggregatorHost = new AggregatorHost(redis.ConnectionString, azurite.ConnectionString, registryHost);
+        // Tokens of Identity's exact shape from a key of the bench's own; the services check them unchanged.
+        var tokens = new TestTokens();
+        await using var registryHost = new RegistryHost(redis.ConnectionString, azurite.ConnectionString, tokens);
+        await using var aggregatorHost = new AggregatorHost(redis.ConnectionString, azurite.ConnectionString, tokens, registryHost);
         var registry = registryHost.CreateClient();
+        registry.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Coordinator());
         var aggregator = aggregatorHost.CreateClient();
+        // The scheduler's service token registers rounds and asks for the aggregation; each upload carries its site's token.
+        aggregator.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Service("roundscheduler"));
         aggregator.Timeout = TimeSpan.FromMinutes(5);
 
         var study = $"bench-{Guid.NewGuid():N}"[..24];
@@ -62,7 +67,11 @@ internal static class RoundLatencyBench
             var files = siteIds.Select((_, i) => File(1e-3f, new Dictionary<string, string> { [UpdateMetadata.NumSamples] = $"{100 + i}" })).ToList();
             var uploadClock = Stopwatch.StartNew();
             for (var i = 0; i < Sites; i++)
-                await Expect(await aggregator.PutAsync($"/studies/{study}/rounds/{round}/updates/{siteIds[i]}", Octets(files[i])), HttpStatusCode.Created);
+            {
+                using var upload = new HttpRequestMessage(HttpMethod.Put, $"/studies/{study}/rounds/{round}/updates/{siteIds[i]}") { Content = Octets(files[i]) };
+                upload.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Site(siteIds[i]));
+                await Expect(await aggregator.SendAsync(upload), HttpStatusCode.Created);
+            }
             var uploadSeconds = uploadClock.Elapsed.TotalSeconds;
 
             // The last upload was accepted: from here to the published version.
@@ -88,7 +97,7 @@ internal static class RoundLatencyBench
             rounds = runs,
             median_seconds = latencies[latencies.Count / 2],
             max_seconds = latencies[^1],
-            meets_target = latencies[latencies.Count / 2] < TargetSeconds,
+            meets_target = latencies[^1] < TargetSeconds,
         }, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
     }
 
