@@ -25,6 +25,7 @@ public sealed class DiscriminatorStep
     private readonly DpSgdSettings? privacy;
     private readonly Generator noise;
     private readonly Parameter[] parameters;
+    private readonly long parameterCount;
 
     public DiscriminatorStep(ProjectionDiscriminator discriminator, optim.Optimizer optimizer, DpSgdSettings? privacy, Generator noise)
     {
@@ -33,6 +34,7 @@ public sealed class DiscriminatorStep
         this.privacy = privacy?.Validate();
         this.noise = noise;
         parameters = discriminator.parameters().ToArray();
+        parameterCount = parameters.Sum(p => p.numel());
     }
 
     public PerExampleNormMethod NormMethod { get; init; } = PerExampleNormMethod.Automatic;
@@ -93,12 +95,16 @@ public sealed class DiscriminatorStep
         using (no_grad())
         {
             var std = dp.NoiseMultiplier * dp.ClipNorm;
+            // One draw for all of D's coordinates, cut into each parameter's share.
+            var draws = std > 0 ? randn(parameterCount, generator: noise).mul_(std) : null;
+            long offset = 0;
             foreach (var parameter in parameters)
             {
                 var gradient = parameter.grad!;
-                if (std > 0)
-                    gradient.add_(randn(gradient.shape, generator: noise).mul_(std));
+                if (draws is not null)
+                    gradient.add_(draws.narrow(0, offset, gradient.numel()).view(gradient.shape));
                 gradient.div_(expectedBatchSize);
+                offset += gradient.numel();
             }
         }
 

@@ -15,6 +15,7 @@ public sealed class LayerGradientFactors : IDisposable
     private readonly Tensor layerInput;
     private readonly Tensor layerOutputGradient;
     private Tensor? inputs;
+    private Tensor? rowBiasGradients;
 
     // Per-record weight gradients (n, out, in), kept when the norms were computed from them so
     // that the clipped sum is a cheap weighted sum instead of a second contraction.
@@ -27,7 +28,9 @@ public sealed class LayerGradientFactors : IDisposable
         if (rowsPerRecord < 1 || layerInput.shape[0] % rowsPerRecord != 0 || layerOutputGradient.shape[0] != layerInput.shape[0])
             throw new ArgumentException($"{layerInput.shape[0]} input rows and {layerOutputGradient.shape[0]} gradient rows do not split into records of {rowsPerRecord} rows.");
         Layer = layer;
-        this.layerInput = layerInput;
+        // Detached: the activation is part of D's graph, and unfolding or multiplying it must not
+        // record autograd history (that costs as much again as the arithmetic here).
+        this.layerInput = layerInput.detach().DetachFromDisposeScope();
         this.layerOutputGradient = layerOutputGradient;
         OutputGradients = layer.OutputGradientFactors(layerOutputGradient);
         RowsPerRecord = rowsPerRecord;
@@ -37,6 +40,9 @@ public sealed class LayerGradientFactors : IDisposable
 
     /// <summary>A (rows, in, L).</summary>
     public Tensor Inputs => inputs ??= Layer.InputFactors(layerInput).DetachFromDisposeScope();
+
+    /// <summary>Each row's bias gradient, B summed over positions (rows, out); the norms and the clipped sum both need it.</summary>
+    private Tensor RowBiasGradients => rowBiasGradients ??= OutputGradients.sum(2).DetachFromDisposeScope();
 
     /// <summary>B (rows, out, L).</summary>
     public Tensor OutputGradients { get; }
@@ -77,7 +83,7 @@ public sealed class LayerGradientFactors : IDisposable
         }
 
         if (Layer.Bias is not null)
-            weightNorms = weightNorms + SumOverRecordRows(OutputGradients.sum(2)).square().sum(1);
+            weightNorms = weightNorms + SumOverRecordRows(RowBiasGradients).square().sum(1);
         return weightNorms.MoveToOuterDisposeScope();
     }
 
@@ -101,12 +107,14 @@ public sealed class LayerGradientFactors : IDisposable
 
         SetGradient(Layer.Weight, weightGradient.reshape(Layer.Weight.shape));
         if (Layer.Bias is not null)
-            SetGradient(Layer.Bias, perRow.unsqueeze(0).mm(OutputGradients.sum(2)).squeeze(0));
+            SetGradient(Layer.Bias, perRow.unsqueeze(0).mm(RowBiasGradients).squeeze(0));
     }
 
     public void Dispose()
     {
         inputs?.Dispose();
+        layerInput.Dispose();
+        rowBiasGradients?.Dispose();
         OutputGradients.Dispose();
         materialized?.Dispose();
     }
