@@ -28,8 +28,8 @@ public sealed class LayerGradientFactors : IDisposable
         if (rowsPerRecord < 1 || layerInput.shape[0] % rowsPerRecord != 0 || layerOutputGradient.shape[0] != layerInput.shape[0])
             throw new ArgumentException($"{layerInput.shape[0]} input rows and {layerOutputGradient.shape[0]} gradient rows do not split into records of {rowsPerRecord} rows.");
         Layer = layer;
-        // Detached: the activation is part of D's graph, and unfolding or multiplying it must not
-        // record autograd history (that costs as much again as the arithmetic here).
+        // Detached: the activation is part of D's graph, and nothing computed from it here is
+        // differentiated again, so no autograd history needs recording or keeping alive.
         this.layerInput = layerInput.detach().DetachFromDisposeScope();
         this.layerOutputGradient = layerOutputGradient;
         OutputGradients = layer.OutputGradientFactors(layerOutputGradient);
