@@ -41,6 +41,11 @@ public class KeyRotationTests(AccessStackFixture fixture)
             Assert.Equal(HttpStatusCode.OK, rotation.StatusCode);
         }
 
+        // The old key retires one token lifetime after the rotation, by which time every token it signed has expired.
+        var oldClaims = AccessControlTests.JwtClaims(oldToken);
+        var lifetime = TimeSpan.FromSeconds((long)oldClaims["exp"]! - (long)oldClaims["iat"]!);
+        var retiredBy = DateTimeOffset.UtcNow + lifetime;
+
         var newToken = await Platform.CoordinatorTokenAsync();
         var newKeyId = (string)JwtHeader(newToken)["kid"]!;
 
@@ -52,9 +57,9 @@ public class KeyRotationTests(AccessStackFixture fixture)
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), await SpendingAsync(newToken, study));
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), await SpendingAsync(oldToken, study));
 
-        // Once the old token has expired (20 s lifetime, no skew in this stack) it is refused, and
-        // its key, which signed nothing else still valid, leaves the key set.
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds((long)AccessControlTests.JwtClaims(oldToken)["exp"]!);
+        // Once the old token has expired (20 s lifetime, no skew in this stack) it is refused; its
+        // key leaves the key set when it retires.
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds((long)oldClaims["exp"]!);
         var wait = expiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.5);
         if (wait > TimeSpan.Zero)
         {
@@ -65,6 +70,11 @@ public class KeyRotationTests(AccessStackFixture fixture)
         var freshToken = await Platform.CoordinatorTokenAsync();
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), await SpendingAsync(freshToken, study));
         Assert.Equal(newKeyId, (string)JwtHeader(freshToken)["kid"]!);
+        while (DateTimeOffset.UtcNow < retiredBy + TimeSpan.FromSeconds(5) && (await PublishedKeyIdsAsync()).Contains(oldKeyId))
+        {
+            await Task.Delay(500, Cancellation);
+        }
+
         Assert.DoesNotContain(oldKeyId, await PublishedKeyIdsAsync());
     }
 
