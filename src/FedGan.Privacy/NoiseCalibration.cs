@@ -13,8 +13,18 @@ public static class NoiseCalibration
     private const double MaxNoiseMultiplier = 1e6;
 
     public static double FindNoiseMultiplier(IPrivacyAccountant accountant, double targetEpsilon,
-        double delta, double samplingRate, long steps)
+        double delta, double samplingRate, long steps) =>
+        FindNoiseMultiplier(accountant, targetEpsilon, delta, samplingRate, steps, []);
+
+    /// <summary>
+    /// The same search when the records have already paid for <paramref name="alreadySpent"/>
+    /// (other releases about them, composed before the steps to be calibrated): the answer keeps
+    /// the composition of both within the target.
+    /// </summary>
+    public static double FindNoiseMultiplier(IPrivacyAccountant accountant, double targetEpsilon,
+        double delta, double samplingRate, long steps, IReadOnlyList<GaussianMechanismSteps> alreadySpent)
     {
+        ArgumentNullException.ThrowIfNull(alreadySpent);
         ArgumentNullException.ThrowIfNull(accountant);
         PrivacyArguments.RequireDelta(delta);
         if (!(targetEpsilon > 0) || double.IsPositiveInfinity(targetEpsilon))
@@ -24,13 +34,18 @@ public static class NoiseCalibration
 
         // Validates the rate and steps with the same messages as any history entry.
         _ = new GaussianMechanismSteps(1, samplingRate, steps);
+        if (alreadySpent.Count > 0 && accountant.GetPrivacySpent(alreadySpent, delta).Epsilon > targetEpsilon)
+        {
+            throw new ArgumentOutOfRangeException(nameof(alreadySpent), $"What was already spent exceeds epsilon {targetEpsilon} at delta {delta} before any step.");
+        }
+
         if (samplingRate == 0 || steps == 0)
         {
             return 0; // Nothing is released about any record: no noise is needed.
         }
 
         double Excess(double sigma) =>
-            accountant.GetPrivacySpent([new GaussianMechanismSteps(sigma, samplingRate, steps)], delta).Epsilon - targetEpsilon;
+            accountant.GetPrivacySpent([.. alreadySpent, new GaussianMechanismSteps(sigma, samplingRate, steps)], delta).Epsilon - targetEpsilon;
 
         // Grow an upper bracket until it meets the target; shrink a lower one until it fails.
         double high = 1, excessHigh = Excess(high);

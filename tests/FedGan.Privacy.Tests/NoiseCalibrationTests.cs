@@ -91,4 +91,28 @@ public sealed class NoiseCalibrationTests
             NoiseCalibration.FindNoiseMultiplier(Rdp, 1e-7, 1e-10, 1, 1_000_000));
         Assert.Contains("No noise multiplier", error.Message);
     }
+
+    [Fact]
+    public void An_earlier_release_is_composed_in_and_costs_noise()
+    {
+        // A label histogram released once with noise 50 before 2,000 steps at rate 0.01.
+        GaussianMechanismSteps[] earlier = [new(50, 1, 1)];
+        var alone = NoiseCalibration.FindNoiseMultiplier(Rdp, 4, 1e-5, 0.01, 2000);
+        var after = NoiseCalibration.FindNoiseMultiplier(Rdp, 4, 1e-5, 0.01, 2000, earlier);
+
+        Assert.True(Rdp.GetPrivacySpent([.. earlier, new(after, 0.01, 2000)], 1e-5).Epsilon <= 4);
+        var slightlyLess = after * (1 - 2 * NoiseCalibration.RelativeTolerance);
+        Assert.True(Rdp.GetPrivacySpent([.. earlier, new(slightlyLess, 0.01, 2000)], 1e-5).Epsilon > 4);
+        // The steps alone at the old noise would overshoot once the release is counted.
+        Assert.True(after > alone, $"{after} <= {alone}");
+        Assert.True(Rdp.GetPrivacySpent([.. earlier, new(alone, 0.01, 2000)], 1e-5).Epsilon > 4);
+    }
+
+    [Fact]
+    public void A_target_already_exceeded_by_earlier_releases_is_refused()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            NoiseCalibration.FindNoiseMultiplier(Rdp, 1, 1e-5, 0.01, 100, [new(0.5, 1, 1)]));
+        Assert.Contains("already spent", error.Message);
+    }
 }

@@ -1,6 +1,8 @@
 using FedGan.Learning.Data;
 using FedGan.Learning.Models;
 using FedGan.Learning.Training;
+using FedGan.Privacy;
+using FedGan.Tensors;
 
 namespace FedGan.Learning.Simulation;
 
@@ -10,6 +12,8 @@ internal sealed class Participant : IDisposable
     private readonly TrainingImages images;
     private readonly AccountantKind accountant;
 
+    private readonly IReadOnlyList<GaussianMechanismSteps> otherReleases;
+
     public Participant(string name, LabeledImages data, SimulationSettings settings, long plannedSteps, ulong seed)
     {
         Name = name;
@@ -18,10 +22,15 @@ internal sealed class Participant : IDisposable
         images = new TrainingImages(data);
         Model = new ConditionalGan(settings.Architecture);
         var samplingRate = settings.Training.SamplingRate(data.Count);
+        LabelMix = settings.GeneratorLabels == GeneratorLabelSource.SiteHistogram
+            ? GeneratorLabelMix.FromHistogram(data.ClassCounts(), settings.TargetEpsilon is null ? 0 : settings.LabelHistogramNoise,
+                GaussianNoise.Seeded(seed ^ 0x6C61626C6D697855UL))
+            : GeneratorLabelMix.Uniform(settings.Architecture.Classes);
+        otherReleases = LabelMix.Release is { } release ? [release] : [];
         if (settings.TargetEpsilon is { } epsilon)
-            NoiseMultiplier = PrivacyPlan.CalibrateNoise(settings.Accountant, epsilon, settings.Delta, samplingRate, plannedSteps);
+            NoiseMultiplier = PrivacyPlan.CalibrateNoise(settings.Accountant, epsilon, settings.Delta, samplingRate, plannedSteps, otherReleases);
         var privacy = NoiseMultiplier is { } sigma ? new DpSgdSettings(sigma, settings.ClipNorm) : null;
-        Trainer = new LocalGanTrainer(Model, images, settings.Training, privacy, seed);
+        Trainer = new LocalGanTrainer(Model, images, settings.Training, privacy, seed, LabelMix);
     }
 
     public string Name { get; }
@@ -34,14 +43,16 @@ internal sealed class Participant : IDisposable
 
     public double? NoiseMultiplier { get; }
 
+    public GeneratorLabelMix LabelMix { get; }
+
     public ParticipantSummary Summarize(double delta)
     {
         if (NoiseMultiplier is not { } sigma)
-            return new ParticipantSummary(Name, Data.Count, Data.ClassCounts(), Trainer.SamplingRate, Trainer.DiscriminatorSteps, null, null, null, null, null);
-        var rdp = PrivacyPlan.Spent(AccountantKind.Rdp, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta).Epsilon;
-        var pld = PrivacyPlan.Spent(AccountantKind.Pld, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta).Epsilon;
+            return new ParticipantSummary(Name, Data.Count, Data.ClassCounts(), Trainer.SamplingRate, Trainer.DiscriminatorSteps, null, null, null, null, null, LabelMix.Probabilities);
+        var rdp = PrivacyPlan.Spent(AccountantKind.Rdp, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta, otherReleases).Epsilon;
+        var pld = PrivacyPlan.Spent(AccountantKind.Pld, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta, otherReleases).Epsilon;
         return new ParticipantSummary(Name, Data.Count, Data.ClassCounts(), Trainer.SamplingRate, Trainer.DiscriminatorSteps,
-            sigma, accountant == AccountantKind.Pld ? pld : rdp, rdp, pld, delta);
+            sigma, accountant == AccountantKind.Pld ? pld : rdp, rdp, pld, delta, LabelMix.Probabilities);
     }
 
     public void Dispose()

@@ -22,9 +22,12 @@ public static class PrivacyPlan
     public static IPrivacyAccountant Create(AccountantKind kind) =>
         kind == AccountantKind.Pld ? new PldAccountant() : new RdpAccountant();
 
-    public static double CalibrateNoise(AccountantKind kind, double targetEpsilon, double delta, double samplingRate, long steps) =>
-        NoiseCalibration.FindNoiseMultiplier(Create(kind), targetEpsilon, delta, samplingRate, steps);
+    /// <param name="alreadySpent">Releases about the same records made before the D steps (a noised label histogram).</param>
+    public static double CalibrateNoise(AccountantKind kind, double targetEpsilon, double delta, double samplingRate, long steps,
+        IReadOnlyList<GaussianMechanismSteps> alreadySpent) =>
+        NoiseCalibration.FindNoiseMultiplier(Create(kind), targetEpsilon, delta, samplingRate, steps, alreadySpent);
 
-    public static PrivacySpent Spent(AccountantKind kind, double noiseMultiplier, double samplingRate, long steps, double delta) =>
-        Create(kind).GetPrivacySpent([new GaussianMechanismSteps(noiseMultiplier, samplingRate, steps)], delta);
+    public static PrivacySpent Spent(AccountantKind kind, double noiseMultiplier, double samplingRate, long steps, double delta,
+        IReadOnlyList<GaussianMechanismSteps> alreadySpent) =>
+        Create(kind).GetPrivacySpent([.. alreadySpent, new GaussianMechanismSteps(noiseMultiplier, samplingRate, steps)], delta);
 }

@@ -7,7 +7,8 @@ public readonly record struct SimulationProgress(string Stage, long Done, long T
 
 /// <summary>
 /// One data holder in a run: its size, and under DP its noise and the privacy it spent
-/// (<see cref="Epsilon"/> by the accountant the noise was calibrated with, and by both).
+/// (<see cref="Epsilon"/> by the accountant the noise was calibrated with, and by both, including
+/// any release of its label histogram), and the class proportions its G steps drew labels from.
 /// </summary>
 public sealed record ParticipantSummary(
     string Name,
@@ -19,7 +20,8 @@ public sealed record ParticipantSummary(
     double? Epsilon,
     double? EpsilonRdp,
     double? EpsilonPld,
-    double? Delta);
+    double? Delta,
+    IReadOnlyList<double> GeneratorLabelMix);
 
 /// <summary>Means over one round's local training at all participants.</summary>
 public sealed record RoundSummary(

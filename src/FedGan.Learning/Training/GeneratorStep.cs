@@ -5,13 +5,14 @@ using static TorchSharp.torch;
 namespace FedGan.Learning.Training;
 
 /// <summary>
-/// One optimiser step of G against the current D, on fresh noise with labels drawn uniformly.
-/// It reads no training record (only D's weights), which is why it needs no clipping or noise;
-/// drawing labels from the site's own label histogram would break that, so it does not.
+/// One optimiser step of G against the current D, on fresh noise with labels drawn from a fixed
+/// mix (<see cref="GeneratorLabelMix"/>). It reads no training record (only D's weights and the
+/// mix, whose privacy cost, if any, was paid when it was made), so it needs no clipping or noise.
 /// </summary>
-public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimizer, Generator random)
+public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimizer, Generator random, GeneratorLabelMix labelMix)
 {
     private readonly Parameter[] parameters = model.Generator.parameters().ToArray();
+    private readonly Tensor labelProbabilities = tensor(labelMix.Probabilities.ToArray(), dtype: float64).DetachFromDisposeScope();
 
     /// <summary>Updates G and returns its mean loss on the batch.</summary>
     public double Take(int batchSize)
@@ -21,7 +22,7 @@ public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimize
         using var scope = NewDisposeScope();
         var arch = model.Architecture;
         var z = randn(batchSize, arch.LatentDim, generator: random);
-        var labels = randint(0, arch.Classes, [batchSize], dtype: int64, generator: random);
+        var labels = multinomial(labelProbabilities, batchSize, replacement: true, generator: random);
         var loss = GanLosses.GeneratorPerImage(model.Discriminator.forward(model.Generator.forward(z, labels), labels)).mean();
         // Only G's gradients: D's weight gradients would be wasted work.
         var gradients = autograd.grad([loss], parameters);

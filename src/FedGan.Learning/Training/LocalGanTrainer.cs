@@ -16,8 +16,13 @@ public sealed class LocalGanTrainer
     private readonly GeneratorStep generatorStep;
     private readonly Generator fakeRandom;
 
-    public LocalGanTrainer(ConditionalGan model, TrainingImages data, GanTrainingSettings settings, DpSgdSettings? privacy, ulong seed)
+    /// <param name="generatorLabels">The classes G steps ask for; uniform when null.</param>
+    public LocalGanTrainer(ConditionalGan model, TrainingImages data, GanTrainingSettings settings, DpSgdSettings? privacy, ulong seed,
+        GeneratorLabelMix? generatorLabels = null)
     {
+        if (generatorLabels is not null && generatorLabels.Probabilities.Count != model.Architecture.Classes)
+            throw new ArgumentException(
+                $"The generator's label mix has {generatorLabels.Probabilities.Count} classes; the model has {model.Architecture.Classes}.");
         if (data.ImageSize != model.Architecture.ImageSize || data.Classes != model.Architecture.Classes)
             throw new ArgumentException(
                 $"Images of size {data.ImageSize} in {data.Classes} classes do not fit a GAN for size {model.Architecture.ImageSize} in {model.Architecture.Classes} classes.");
@@ -31,7 +36,8 @@ public sealed class LocalGanTrainer
         var dOptimizer = optim.Adam(model.Discriminator.parameters(), settings.DiscriminatorLearningRate, settings.Beta1, settings.Beta2);
         var gOptimizer = optim.Adam(model.Generator.parameters(), settings.GeneratorLearningRate, settings.Beta1, settings.Beta2);
         discriminatorStep = new DiscriminatorStep(model.Discriminator, dOptimizer, Privacy, new Generator(seed + 2));
-        generatorStep = new GeneratorStep(model, gOptimizer, new Generator(seed + 3));
+        generatorStep = new GeneratorStep(model, gOptimizer, new Generator(seed + 3),
+            generatorLabels ?? GeneratorLabelMix.Uniform(model.Architecture.Classes));
     }
 
     public ConditionalGan Model { get; }

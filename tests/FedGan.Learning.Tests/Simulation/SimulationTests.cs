@@ -57,6 +57,7 @@ public class SimulationTests
             TargetEpsilon = 5,
             UpdateClipNorm = 10,
             ServerNoiseMultiplier = 0.1,
+            GeneratorLabels = GeneratorLabelSource.SiteHistogram,
             AverageDecay = 0.5,
             Evaluation = new EvaluationSettings(SyntheticImages: 100, FrechetSamples: 50) with
             {
@@ -78,6 +79,9 @@ public class SimulationTests
             // Calibrated with RDP, which bounds the tighter PLD figure from above.
             Assert.Equal(p.EpsilonRdp, p.Epsilon);
             Assert.True(p.EpsilonPld <= p.EpsilonRdp, $"PLD {p.EpsilonPld} above RDP {p.EpsilonRdp}");
+            // The noised label histogram G drew from is a distribution over the ten classes.
+            Assert.Equal(10, p.GeneratorLabelMix.Count);
+            Assert.Equal(1.0, p.GeneratorLabelMix.Sum(), 1e-9);
         });
         Assert.Equal(2, report.Rounds.Count);
         Assert.All(report.Rounds, r => Assert.NotNull(r.MeanUpdateNorm));
@@ -114,6 +118,15 @@ public class SimulationTests
         Assert.Equal(best.Site, report.BestSite);
         Assert.All(report.SiteResults, s => Assert.True(File.Exists(folder.PathOf($"out/{s.SampleGrid}"))));
     }
+
+    [Fact]
+    public void A_label_histogram_without_noise_under_dp_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new SimulationSettings
+        {
+            TargetEpsilon = 10,
+            GeneratorLabels = GeneratorLabelSource.SiteHistogram,
+            LabelHistogramNoise = 0,
+        }.Validate());
 
     [Fact]
     public void Server_noise_without_an_update_bound_is_refused() =>

@@ -84,6 +84,8 @@ public static class LabRunCommand
         ClipNorm = p.GetValue(o.Clip),
         UpdateClipNorm = p.GetValue(o.UpdateClip),
         ServerNoiseMultiplier = p.GetValue(o.ServerNoise),
+        GeneratorLabels = p.GetValue(o.GeneratorLabels) == "site" ? GeneratorLabelSource.SiteHistogram : GeneratorLabelSource.Uniform,
+        LabelHistogramNoise = p.GetValue(o.LabelNoise),
         AverageDecay = p.GetValue(o.AverageDecay),
         Seed = p.GetValue(o.Seed),
         Evaluation = new EvaluationSettings(p.GetValue(o.TstrImages), p.GetValue(o.FrechetSamples)) with
