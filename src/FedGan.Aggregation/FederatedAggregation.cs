@@ -3,6 +3,7 @@ using System.Globalization;
 using FedGan.Contracts;
 using FedGan.Contracts.Models;
 using FedGan.Contracts.Studies;
+using FedGan.Tensors;
 
 namespace FedGan.Aggregation;
 
@@ -21,10 +22,14 @@ public sealed record AggregationJob(
     FedAdamState? OptimizerState = null,
     IReadOnlyDictionary<string, string>? WeightsMetadata = null);
 
-/// <summary>Wall-clock time of each phase of an aggregation.</summary>
-public sealed record AggregationTimings(TimeSpan WeightedMean, TimeSpan Noise, TimeSpan Apply, TimeSpan Finish)
+/// <summary>
+/// Wall-clock time of each phase of an aggregation: reading the updates into the weighted mean (the
+/// base weights are read beside them), the server noise, and applying the optimizer while the
+/// result is rounded and hashed.
+/// </summary>
+public sealed record AggregationTimings(TimeSpan WeightedMean, TimeSpan Noise, TimeSpan Apply)
 {
-    public TimeSpan Total => WeightedMean + Noise + Apply + Finish;
+    public TimeSpan Total => WeightedMean + Noise + Apply;
 }
 
 /// <summary>The next version's weights and lineage, and FedAdam's moments to store for the next round.</summary>
@@ -38,10 +43,11 @@ public sealed record AggregationOutcome(
 
 /// <summary>
 /// One round's aggregation, start to finish, deterministic: the sample-weighted mean of the updates
-/// (streamed, sites in id order), server noise from the seeded generator, the server optimizer
-/// applied while the base weights stream past, the result rounded to float32. Memory: one double
+/// (streamed, sites in id order; the base weights read beside them), server noise from the seeded
+/// generator, the server optimizer, the result rounded to float32 and hashed. Memory: one double
 /// per parameter per reading lane (<see cref="WeightedMean.Lanes"/>; the first is reused for the
-/// result), plus FedAdam's two floats per parameter; none of it grows with the number of updates.
+/// result), one float per parameter for the base weights, plus FedAdam's two floats per
+/// parameter; none of it grows with the number of updates.
 /// </summary>
 public static class FederatedAggregation
 {
@@ -58,26 +64,65 @@ public static class FederatedAggregation
 
         var clock = Stopwatch.StartNew();
         var buffer = GC.AllocateUninitializedArray<double>(job.Layout.Parameters);
-        var contributions = await WeightedMean.ComputeAsync(job.Layout, job.Updates, buffer, cancellationToken);
+        var (contributions, lanes, baseWeights) = await ReadInputsAsync(job, buffer, cancellationToken);
         var meanTime = clock.Elapsed;
 
+        // The noise goes into the last lane before the lanes are added: the same sum, one pass fewer.
         var std = ServerNoise.StandardDeviation(settings.ServerNoiseMultiplier, job.UpdateClipNorm, contributions.Max(c => c.Weight));
         if (std > 0)
-            ServerNoise.Add(buffer, std, job.NoiseSeed!.Value);
+            ServerNoise.Add(lanes[^1], std, job.NoiseSeed!.Value);
         var noiseTime = clock.Elapsed - meanTime;
 
         ServerOptimizer optimizer = settings.Method == ServerOptimizer.FedAdamName
             ? new FedAdamOptimizer(settings.ServerLearningRate, settings.Beta1, settings.Beta2, settings.Epsilon,
                 job.OptimizerState ?? FedAdamState.Initial(job.Layout, settings.Epsilon))
             : new FedAvgOptimizer(settings.ServerLearningRate);
-        await ModelFileReading.ReadAsync(job.BaseWeights, job.Layout, job.BaseWeightsSha256, ErrorCodes.WeightsMismatch,
-            (values, offset) => optimizer.Apply(values, buffer, offset), cancellationToken);
+        // One pass, block by block: the other lanes added into the first (the mean), the server
+        // optimizer applied, the block rounded to float32 and hashed.
+        var weights = await AggregatedWeights.SealAsync(job.Layout, buffer, job.WeightsMetadata, (start, count) =>
+        {
+            var mean = buffer.AsSpan(start, count);
+            for (var lane = 1; lane < lanes.Count; lane++)
+                FlatVector.Add(mean, lanes[lane].AsSpan(start, count));
+            optimizer.Apply(baseWeights.AsSpan(start, count), buffer, start);
+        }, cancellationToken);
         var applyTime = clock.Elapsed - meanTime - noiseTime;
 
-        var weights = new AggregatedWeights(job.Layout, buffer, job.WeightsMetadata);
-        var timings = new AggregationTimings(meanTime, noiseTime, applyTime, clock.Elapsed - meanTime - noiseTime - applyTime);
+        var timings = new AggregationTimings(meanTime, noiseTime, applyTime);
         return new AggregationOutcome(weights, contributions, Describe(settings, job.UpdateClipNorm), std,
             (optimizer as FedAdamOptimizer)?.State, timings);
+    }
+
+    /// <summary>
+    /// Reads the updates (their lanes) and the base weights at the same time: the base is one more
+    /// file to hash, so it runs beside the lanes rather than after them. The base is kept as
+    /// float32 (4 bytes per parameter) until the optimizer has used it.
+    /// </summary>
+    private static async Task<(IReadOnlyList<Contribution> Contributions, IReadOnlyList<double[]> Lanes, float[] BaseWeights)> ReadInputsAsync(
+        AggregationJob job, double[] firstLane, CancellationToken cancellationToken)
+    {
+        var baseWeights = GC.AllocateUninitializedArray<float>(job.Layout.Parameters);
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var baseRead = Task.Run(() => ModelFileReading.ReadAsync(job.BaseWeights, job.Layout, job.BaseWeightsSha256, ErrorCodes.WeightsMismatch,
+            (values, offset) => values.CopyTo(baseWeights.AsSpan(offset)), failed.Token), CancellationToken.None);
+        var sums = WeightedMean.SumLanesAsync(job.Layout, job.Updates, firstLane, failed.Token);
+        // Whichever fails first stops the other; its error is the one reported.
+        var first = await Task.WhenAny(baseRead, sums);
+        if (!first.IsCompletedSuccessfully)
+            await failed.CancelAsync();
+        try
+        {
+            await Task.WhenAll(baseRead, sums);
+        }
+        catch
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await first; // the cause, not the cancellation it triggered in the other
+            throw;
+        }
+
+        var (contributions, lanes) = await sums;
+        return (contributions, lanes, baseWeights);
     }
 
     /// <summary>

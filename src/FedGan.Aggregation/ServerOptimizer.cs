@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using FedGan.Contracts.Studies;
 
 namespace FedGan.Aggregation;
@@ -44,7 +46,16 @@ public sealed class FedAvgOptimizer(double serverLearningRate) : ServerOptimizer
     public override void Apply(ReadOnlySpan<float> baseWeights, Span<double> deltaToWeights, int offset)
     {
         var target = deltaToWeights.Slice(offset, baseWeights.Length);
-        for (var i = 0; i < target.Length; i++)
+        var bases = MemoryMarshal.Cast<float, Vector<float>>(baseWeights);
+        var targets = MemoryMarshal.Cast<double, Vector<double>>(target[..(bases.Length * Vector<float>.Count)]);
+        var lr = new Vector<double>(serverLearningRate);
+        for (var k = 0; k < bases.Length; k++)
+        {
+            Vector.Widen(bases[k], out var low, out var high);
+            targets[2 * k] = low + lr * targets[2 * k];
+            targets[2 * k + 1] = high + lr * targets[2 * k + 1];
+        }
+        for (var i = bases.Length * Vector<float>.Count; i < target.Length; i++)
             target[i] = baseWeights[i] + serverLearningRate * target[i];
     }
 }

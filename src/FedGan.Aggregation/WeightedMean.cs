@@ -5,9 +5,9 @@ using FedGan.Tensors;
 namespace FedGan.Aggregation;
 
 /// <summary>
-/// The sample-weighted mean of a round's updates, sum_i (n_i / sum n) u_i, accumulated in one
-/// double vector of the model's size: each update is streamed from its source in turn, so memory
-/// does not grow with the number of sites. Sites are added in ordinal order of their id, so the
+/// The sample-weighted mean of a round's updates, sum_i (n_i / sum n) u_i, accumulated in double
+/// vectors of the model's size, one per reading lane: each update is streamed from its source in
+/// turn, so memory does not grow with the number of sites. Sites are added in ordinal order of their id, so the
 /// result is the same bytes whatever order the updates arrived in.
 /// </summary>
 public static class WeightedMean
@@ -37,21 +37,27 @@ public static class WeightedMean
     /// </summary>
     public const int Lanes = 2;
 
-    /// <summary>Accumulates into <paramref name="mean"/> (zeroed first), checking each update's hash against its receipt.</summary>
-    public static async Task<IReadOnlyList<Contribution>> ComputeAsync(ModelLayout layout, IReadOnlyList<WeightedUpdate> updates,
-        double[] mean, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sums the weighted updates lane by lane, checking each update's hash against its receipt.
+    /// The mean is the sum of the returned lanes, added in lane order; the first lane is
+    /// <paramref name="firstLane"/> (whatever it held is overwritten), the others are allocated here. They are left
+    /// unmerged so the caller can add them in the pass it makes over the vector anyway (applying
+    /// the server optimizer) instead of in a pass of its own.
+    /// </summary>
+    public static async Task<(IReadOnlyList<Contribution> Contributions, IReadOnlyList<double[]> Lanes)> SumLanesAsync(
+        ModelLayout layout, IReadOnlyList<WeightedUpdate> updates, double[] firstLane, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(mean);
-        if (mean.Length != layout.Parameters)
-            throw new ArgumentException($"The accumulator holds {mean.Length} values; the model has {layout.Parameters}.");
+        ArgumentNullException.ThrowIfNull(firstLane);
+        if (firstLane.Length != layout.Parameters)
+            throw new ArgumentException($"The accumulator holds {firstLane.Length} values; the model has {layout.Parameters}.");
         var contributions = Weigh(updates);
         var bySite = updates.ToDictionary(u => u.SiteId, StringComparer.Ordinal);
         var laneCount = Math.Min(Lanes, contributions.Count);
         var accumulators = new double[laneCount][];
-        accumulators[0] = mean;
+        accumulators[0] = firstLane;
         for (var lane = 1; lane < laneCount; lane++)
-            accumulators[lane] = GC.AllocateUninitializedArray<double>(mean.Length);
+            accumulators[lane] = GC.AllocateUninitializedArray<double>(firstLane.Length);
 
         // One failing update (corrupt, mismatched) stops the other lanes too; its error is the one reported.
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -59,14 +65,17 @@ public static class WeightedMean
         {
             try
             {
-                Array.Clear(accumulators[lane]);
+                var sum = accumulators[lane];
                 for (var i = lane; i < contributions.Count; i += laneCount)
                 {
                     var update = bySite[contributions[i].SiteId];
                     var weight = contributions[i].Weight;
-                    var sum = accumulators[lane];
-                    await ModelFileReading.ReadAsync(update.Source, layout, update.Sha256, ErrorCodes.StagedUpdateCorrupt,
-                        (values, offset) => FlatVector.AddScaled(sum.AsSpan(offset, values.Length), values, weight), failed.Token);
+                    // The lane's first update sets every value (a file that matches the layout
+                    // covers it all), which spares clearing the accumulator beforehand.
+                    ModelFileReading.ChunkAction add = i == lane
+                        ? (values, offset) => FlatVector.SetScaled(sum.AsSpan(offset, values.Length), values, weight)
+                        : (values, offset) => FlatVector.AddScaled(sum.AsSpan(offset, values.Length), values, weight);
+                    await ModelFileReading.ReadAsync(update.Source, layout, update.Sha256, ErrorCodes.StagedUpdateCorrupt, add, failed.Token);
                 }
             }
             catch when (!failed.IsCancellationRequested)
@@ -79,8 +88,6 @@ public static class WeightedMean
         try
         {
             await Task.WhenAll(lanes);
-            for (var lane = 1; lane < laneCount; lane++)
-                FlatVector.Add(mean, accumulators[lane]);
         }
         catch
         {
@@ -94,6 +101,6 @@ public static class WeightedMean
             throw;
         }
 
-        return contributions;
+        return (contributions, accumulators);
     }
 }

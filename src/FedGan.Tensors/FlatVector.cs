@@ -112,6 +112,23 @@ public static class FlatVector
             sum[i] += weight * update[i];
     }
 
+    /// <summary>sum[i] = weight * update[i]: starts a double accumulator with its first term, without clearing it first.</summary>
+    public static void SetScaled(Span<double> sum, ReadOnlySpan<float> update, double weight)
+    {
+        CheckSameLength(sum.Length, update.Length);
+        var updates = MemoryMarshal.Cast<float, Vector<float>>(update);
+        var sums = MemoryMarshal.Cast<double, Vector<double>>(sum[..(updates.Length * Vector<float>.Count)]);
+        var w = new Vector<double>(weight);
+        for (var k = 0; k < updates.Length; k++)
+        {
+            Vector.Widen(updates[k], out var low, out var high);
+            sums[2 * k] = w * low;
+            sums[2 * k + 1] = w * high;
+        }
+        for (var i = updates.Length * Vector<float>.Count; i < sum.Length; i++)
+            sum[i] = weight * update[i];
+    }
+
     /// <summary>sum[i] += addend[i]: merges two double accumulators.</summary>
     public static void Add(Span<double> sum, ReadOnlySpan<double> addend)
     {

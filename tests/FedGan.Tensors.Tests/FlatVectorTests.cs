@@ -107,6 +107,17 @@ public class FlatVectorTests
     }
 
     [Fact]
+    public void Setting_a_weighted_term_overwrites_whatever_the_accumulator_held()
+    {
+        var update = Enumerable.Range(0, 1001).Select(i => (float)Math.Sin(i) * 2).ToArray();
+        var sum = Enumerable.Repeat(double.NaN, 1001).ToArray();
+
+        FlatVector.SetScaled(sum, update, 0.7);
+
+        Assert.Equal(update.Select(u => 0.7 * u).ToArray(), sum);
+    }
+
+    [Fact]
     public void Weighted_average_of_two_sites_by_hand()
     {
         // Site A: 300 samples, update [1, 2]; site B: 100 samples, update [5, -2].
