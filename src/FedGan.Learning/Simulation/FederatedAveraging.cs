@@ -51,18 +51,6 @@ public sealed class FederatedAveraging
         return averaged;
     }
 
-    /// <summary>global + update, tensor by tensor (the server optimiser is plain FedAvg: step size 1).</summary>
-    public static IReadOnlyList<NamedTensor> Apply(IReadOnlyList<NamedTensor> global, ModelUpdate update)
-    {
-        var byName = update.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
-        return global.Select(g =>
-        {
-            var values = (float[])g.Values.Clone();
-            FlatVector.AddScaled(values, byName[g.Name].Values, 1f);
-            return new NamedTensor(g.Name, g.Shape, values);
-        }).ToArray();
-    }
-
     private static bool SameLayout(ModelUpdate a, ModelUpdate b) =>
         a.Tensors.Count == b.Tensors.Count &&
         a.Tensors.Zip(b.Tensors).All(p => p.First.Name == p.Second.Name && p.First.Shape.SequenceEqual(p.Second.Shape));

@@ -73,6 +73,7 @@ public static class SimulationRunner
         var steps = new StepCounter("training", (long)settings.Rounds * settings.LocalSteps * participants.Count, progress);
         var rounds = new List<RoundSummary>();
         var smoothed = NewAverage(settings);
+        var server = new ServerStep(settings.ServerLearningRate, settings.ServerMomentum);
         try
         {
             for (var round = 1; round <= settings.Rounds; round++)
@@ -90,7 +91,7 @@ public static class SimulationRunner
                 }
 
                 var average = averaging.Average(settings.ServerNoiseMultiplier, settings.UpdateClipNorm, serverNoise);
-                globalTensors = FederatedAveraging.Apply(globalTensors, average);
+                globalTensors = server.Apply(globalTensors, average);
                 smoothed?.Add(globalTensors);
                 rounds.Add(Summarize(round, local, updateNorms.Average()));
             }

@@ -58,6 +58,12 @@ public sealed record SimulationSettings
     /// <summary>Server-side Gaussian noise on the average, in units of the update clipping bound (needs <see cref="UpdateClipNorm"/>).</summary>
     public double ServerNoiseMultiplier { get; init; }
 
+    /// <summary>Server learning rate: the global model moves by this times the average update (or the velocity).</summary>
+    public double ServerLearningRate { get; init; } = 1;
+
+    /// <summary>Server momentum beta (FedAvgM, see <see cref="ServerStep"/>); 0 is plain FedAvg.</summary>
+    public double ServerMomentum { get; init; }
+
     /// <summary>Where each site's G steps take their labels from (see <see cref="GeneratorLabelMix"/>).</summary>
     public GeneratorLabelSource GeneratorLabels { get; init; } = GeneratorLabelSource.Uniform;
 
@@ -108,6 +114,12 @@ public sealed record SimulationSettings
             throw new ArgumentException("Server noise is calibrated to the update clipping norm: set an update clipping norm too.");
         if (ServerNoiseMultiplier > 0 && Mode != TrainingMode.Federated)
             throw new ArgumentException("Server noise only applies to federated runs.");
+        if (!(ServerLearningRate > 0) || !double.IsFinite(ServerLearningRate))
+            throw new ArgumentException($"The server learning rate must be a positive number, not {ServerLearningRate}.");
+        if (!(ServerMomentum is >= 0 and < 1))
+            throw new ArgumentException($"The server momentum must lie in [0, 1), not {ServerMomentum}.");
+        if ((ServerLearningRate != 1 || ServerMomentum > 0) && Mode != TrainingMode.Federated)
+            throw new ArgumentException("A server learning rate or momentum only applies to federated runs.");
         if (!(LabelHistogramNoise >= 0) || !double.IsFinite(LabelHistogramNoise))
             throw new ArgumentException($"The label histogram noise must be a finite number >= 0, not {LabelHistogramNoise}.");
         if (GeneratorLabels == GeneratorLabelSource.SiteHistogram && TargetEpsilon is not null && LabelHistogramNoise == 0)

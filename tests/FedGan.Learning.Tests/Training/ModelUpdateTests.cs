@@ -60,7 +60,7 @@ public class ModelUpdateTests
         var average = averaging.Average();
         Assert.Equal(new float[] { 2.5f, 5f }, average.Tensors[0].Values);
 
-        var next = FederatedAveraging.Apply([T("w", 10, 10)], average);
+        var next = new ServerStep().Apply([T("w", 10, 10)], average);
         Assert.Equal(new float[] { 12.5f, 15f }, next[0].Values);
     }
 

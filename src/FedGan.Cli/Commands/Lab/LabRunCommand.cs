@@ -84,6 +84,8 @@ public static class LabRunCommand
         ClipNorm = p.GetValue(o.Clip),
         UpdateClipNorm = p.GetValue(o.UpdateClip),
         ServerNoiseMultiplier = p.GetValue(o.ServerNoise),
+        ServerLearningRate = p.GetValue(o.ServerLearningRate),
+        ServerMomentum = p.GetValue(o.ServerMomentum),
         GeneratorLabels = p.GetValue(o.GeneratorLabels) == "site" ? GeneratorLabelSource.SiteHistogram : GeneratorLabelSource.Uniform,
         LabelHistogramNoise = p.GetValue(o.LabelNoise),
         AverageDecay = p.GetValue(o.AverageDecay),
