@@ -96,37 +96,39 @@ public static class FlatVector
     }
 
     /// <summary>sum[i] += weight * update[i] with a double accumulator, so the order of many sites barely matters.</summary>
-    public static void AddScaled(Span<double> sum, ReadOnlySpan<float> update, double weight)
-    {
-        CheckSameLength(sum.Length, update.Length);
-        var updates = MemoryMarshal.Cast<float, Vector<float>>(update);
-        var sums = MemoryMarshal.Cast<double, Vector<double>>(sum[..(updates.Length * Vector<float>.Count)]);
-        var w = new Vector<double>(weight);
-        for (var k = 0; k < updates.Length; k++)
-        {
-            Vector.Widen(updates[k], out var low, out var high);
-            sums[2 * k] += w * low;
-            sums[2 * k + 1] += w * high;
-        }
-        for (var i = updates.Length * Vector<float>.Count; i < sum.Length; i++)
-            sum[i] += weight * update[i];
-    }
+    public static void AddScaled(Span<double> sum, ReadOnlySpan<float> update, double weight) => Scaled(sum, update, weight, accumulate: true);
 
     /// <summary>sum[i] = weight * update[i]: starts a double accumulator with its first term, without clearing it first.</summary>
-    public static void SetScaled(Span<double> sum, ReadOnlySpan<float> update, double weight)
+    public static void SetScaled(Span<double> sum, ReadOnlySpan<float> update, double weight) => Scaled(sum, update, weight, accumulate: false);
+
+    private static void Scaled(Span<double> sum, ReadOnlySpan<float> update, double weight, bool accumulate)
     {
         CheckSameLength(sum.Length, update.Length);
         var updates = MemoryMarshal.Cast<float, Vector<float>>(update);
         var sums = MemoryMarshal.Cast<double, Vector<double>>(sum[..(updates.Length * Vector<float>.Count)]);
         var w = new Vector<double>(weight);
-        for (var k = 0; k < updates.Length; k++)
+        // Two loops, not keep * sum + term (a fresh accumulator may hold NaN, and 0 * NaN is NaN)
+        // nor a test inside one loop, which the JIT leaves there at a cost.
+        if (accumulate)
         {
-            Vector.Widen(updates[k], out var low, out var high);
-            sums[2 * k] = w * low;
-            sums[2 * k + 1] = w * high;
+            for (var k = 0; k < updates.Length; k++)
+            {
+                Vector.Widen(updates[k], out var low, out var high);
+                sums[2 * k] += w * low;
+                sums[2 * k + 1] += w * high;
+            }
+        }
+        else
+        {
+            for (var k = 0; k < updates.Length; k++)
+            {
+                Vector.Widen(updates[k], out var low, out var high);
+                sums[2 * k] = w * low;
+                sums[2 * k + 1] = w * high;
+            }
         }
         for (var i = updates.Length * Vector<float>.Count; i < sum.Length; i++)
-            sum[i] = weight * update[i];
+            sum[i] = accumulate ? sum[i] + weight * update[i] : weight * update[i];
     }
 
     /// <summary>sum[i] += addend[i]: merges two double accumulators.</summary>
