@@ -10,7 +10,8 @@ namespace FedGan.Learning.Simulation;
 
 /// <summary>
 /// Runs one federated, centralized or local-only experiment in this process on a partitioned
-/// data set, scores the resulting generator(s) and writes their sample grids as PNGs.
+/// data set, scores the resulting generator(s) and writes their sample grids as PNGs and their
+/// weights as safetensors (with the architecture in the metadata).
 /// </summary>
 public static class SimulationRunner
 {
@@ -176,8 +177,14 @@ public static class SimulationRunner
         var result = evaluator.Evaluate(scored.Generator, Report);
         var lastIterate = averaged is not null && scoreLastIterate ? evaluator.Evaluate(model.Generator, Report) : null;
         File.WriteAllBytes(Path.Combine(output, gridName), SampleGrid.Render(scored.Generator, settings.GridSamplesPerClass, (ulong)settings.Seed));
+        // The scored weights beside their grid, so the generator can be scored again (fedgan lab score) or used.
+        ModelTensors.Save(scored, Path.Combine(output, ModelFileFor(gridName)), GanArchitectureMetadata.ToMetadata(settings.Architecture));
         return (result, lastIterate, gridName);
     }
+
+    /// <summary>samples.png: model.safetensors; samples-hospital-3.png: model-hospital-3.safetensors.</summary>
+    public static string ModelFileFor(string gridName) =>
+        "model" + Path.GetFileNameWithoutExtension(gridName)["samples".Length..] + ".safetensors";
 
     private static WeightAverage? NewAverage(SimulationSettings settings) =>
         settings.AverageDecay is { } decay ? new WeightAverage(decay) : null;

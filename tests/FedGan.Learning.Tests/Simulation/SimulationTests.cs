@@ -88,6 +88,11 @@ public class SimulationTests
         Assert.Equal("federated", report.Mode);
         // With weight averaging, the average is scored and the last iterate beside it.
         Assert.NotNull(report.LastIterateResult);
+        // The scored weights are saved with their architecture, so the file alone rebuilds the GAN.
+        var saved = FedGan.Tensors.Safetensors.Load(folder.PathOf("out/model.safetensors"));
+        Assert.Equal(Small, GanArchitectureMetadata.FromMetadata(saved.Metadata));
+        using var rebuilt = new ConditionalGan(Small);
+        ModelTensors.Import(rebuilt, saved.Tensors);
     }
 
     [Fact]
@@ -117,6 +122,7 @@ public class SimulationTests
         var best = report.SiteResults.MaxBy(s => s.Evaluation.TstrAccuracy)!;
         Assert.Equal(best.Site, report.BestSite);
         Assert.All(report.SiteResults, s => Assert.True(File.Exists(folder.PathOf($"out/{s.SampleGrid}"))));
+        Assert.All(report.SiteResults, s => Assert.True(File.Exists(folder.PathOf($"out/model-{s.Site}.safetensors"))));
     }
 
     [Fact]

@@ -8,5 +8,6 @@ public static class LabCommand
     public static Command Create() => new("lab", "Simulated federations on one machine: train, compare with the baselines, report.")
     {
         LabRunCommand.Create(),
+        LabScoreCommand.Create(),
     };
 }

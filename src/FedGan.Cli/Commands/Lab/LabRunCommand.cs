@@ -53,7 +53,7 @@ public static class LabRunCommand
         var settings = Settings(parsed, o).Validate();
         var output = Path.GetFullPath(parsed.GetValue(o.Output)!);
         var cache = parsed.GetValue(o.CacheDirectory) ?? EvaluationClassifierCache.DefaultDirectory;
-        var (train, test) = LoadData(parsed.GetValue(o.DataDirectory)!, settings.Architecture.ImageSize);
+        var (train, test) = LabData.Load(parsed.GetValue(o.DataDirectory)!, settings.Architecture.ImageSize);
 
         var report = LabProgress.Show(progress => SimulationRunner.Run(settings, train, test, output, cache, progress));
         var reportPath = Path.Combine(output, "report.json");
@@ -95,32 +95,4 @@ public static class LabRunCommand
             Tstr = new ClassifierTrainingSettings(Epochs: p.GetValue(o.TstrEpochs)),
         },
     };
-
-    private static (LabeledImages Train, LabeledImages Test) LoadData(string directory, int imageSize)
-    {
-        LabeledImages train, test;
-        try
-        {
-            train = FashionMnist.LoadTrain(directory);
-            test = FashionMnist.LoadTest(directory);
-        }
-        catch (Exception ex) when (ex is IOException or ImageLoadException)
-        {
-            throw new CliUsageException(ex.Message);
-        }
-
-        return imageSize == train.Height ? (train, test) : (Upscale(train, imageSize), Upscale(test, imageSize));
-    }
-
-    private static LabeledImages Upscale(LabeledImages images, int size)
-    {
-        var pixels = new float[(long)images.Count * size * size];
-        for (var i = 0; i < images.Count; i++)
-            ImageResizer.Resize(images.Image(i), images.Height, images.Width, size, size, ResizeFilter.Bilinear)
-                .CopyTo(pixels.AsSpan(i * size * size, size * size));
-        // Bilinear weights are a convex combination, but rounding may leave 1 + 1e-7.
-        for (var i = 0; i < pixels.Length; i++)
-            pixels[i] = Math.Clamp(pixels[i], 0f, 1f);
-        return new LabeledImages(pixels, images.Labels, size, size, images.ClassNames);
-    }
 }
