@@ -85,6 +85,8 @@ public static class SimulationRunner
                 foreach (var participant in participants)
                 {
                     ModelTensors.Import(participant.Model, globalTensors);
+                    if (settings.FreshLocalOptimizers && round > 1)
+                        participant.Trainer.RestartOptimizers();
                     local.Add(participant.Trainer.Train(settings.LocalSteps, steps.Tick));
                     var update = ModelUpdate.Between(ModelTensors.Export(participant.Model), globalTensors);
                     updateNorms.Add(settings.UpdateClipNorm is { } bound ? update.ClipToNorm(bound).NormBefore : update.L2Norm());

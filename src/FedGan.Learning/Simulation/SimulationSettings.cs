@@ -58,6 +58,12 @@ public sealed record SimulationSettings
     /// <summary>Server-side Gaussian noise on the average, in units of the update clipping bound (needs <see cref="UpdateClipNorm"/>).</summary>
     public double ServerNoiseMultiplier { get; init; }
 
+    /// <summary>
+    /// Federated: each site starts every round with fresh Adam moments, as the edge trainer does
+    /// (it builds a new trainer for each round's task); otherwise a site's moments carry over.
+    /// </summary>
+    public bool FreshLocalOptimizers { get; init; }
+
     /// <summary>Server learning rate: the global model moves by this times the average update (or the velocity).</summary>
     public double ServerLearningRate { get; init; } = 1;
 
@@ -118,8 +124,8 @@ public sealed record SimulationSettings
             throw new ArgumentException($"The server learning rate must be a positive number, not {ServerLearningRate}.");
         if (!(ServerMomentum is >= 0 and < 1))
             throw new ArgumentException($"The server momentum must lie in [0, 1), not {ServerMomentum}.");
-        if ((ServerLearningRate != 1 || ServerMomentum > 0) && Mode != TrainingMode.Federated)
-            throw new ArgumentException("A server learning rate or momentum only applies to federated runs.");
+        if ((ServerLearningRate != 1 || ServerMomentum > 0 || FreshLocalOptimizers) && Mode != TrainingMode.Federated)
+            throw new ArgumentException("A server learning rate or momentum, or fresh local optimizers each round, only apply to federated runs.");
         if (!(LabelHistogramNoise >= 0) || !double.IsFinite(LabelHistogramNoise))
             throw new ArgumentException($"The label histogram noise must be a finite number >= 0, not {LabelHistogramNoise}.");
         if (GeneratorLabels == GeneratorLabelSource.SiteHistogram && TargetEpsilon is not null && LabelHistogramNoise == 0)

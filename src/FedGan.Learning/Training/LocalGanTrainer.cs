@@ -6,15 +6,18 @@ namespace FedGan.Learning.Training;
 /// <summary>
 /// Trains one site's copy of the GAN on that site's images: Poisson-sampled D steps (DP-SGD
 /// when <see cref="Privacy"/> is set) and one G step after every n_D D steps. Optimiser state
-/// and step counts persist across calls, as they do at a hospital between rounds.
+/// and step counts persist across calls until <see cref="RestartOptimizers"/>.
 /// </summary>
 public sealed class LocalGanTrainer
 {
     private readonly TrainingImages data;
     private readonly PoissonSampler sampler;
-    private readonly DiscriminatorStep discriminatorStep;
-    private readonly GeneratorStep generatorStep;
     private readonly Generator fakeRandom;
+    private readonly Generator discriminatorNoise;
+    private readonly Generator generatorRandom;
+    private readonly GeneratorLabelMix generatorLabels;
+    private DiscriminatorStep discriminatorStep;
+    private GeneratorStep generatorStep;
 
     /// <param name="generatorLabels">The classes G steps ask for; uniform when null.</param>
     public LocalGanTrainer(ConditionalGan model, TrainingImages data, GanTrainingSettings settings, DpSgdSettings? privacy, ulong seed,
@@ -33,11 +36,10 @@ public sealed class LocalGanTrainer
         // Separate streams, so that switching DP on does not change which records are sampled.
         sampler = new PoissonSampler(data.Count, settings.SamplingRate(data.Count), new Generator(seed));
         fakeRandom = new Generator(seed + 1);
-        var dOptimizer = optim.Adam(model.Discriminator.parameters(), settings.DiscriminatorLearningRate, settings.Beta1, settings.Beta2);
-        var gOptimizer = optim.Adam(model.Generator.parameters(), settings.GeneratorLearningRate, settings.Beta1, settings.Beta2);
-        discriminatorStep = new DiscriminatorStep(model.Discriminator, dOptimizer, Privacy, new Generator(seed + 2));
-        generatorStep = new GeneratorStep(model, gOptimizer, new Generator(seed + 3),
-            generatorLabels ?? GeneratorLabelMix.Uniform(model.Architecture.Classes));
+        discriminatorNoise = new Generator(seed + 2);
+        generatorRandom = new Generator(seed + 3);
+        this.generatorLabels = generatorLabels ?? GeneratorLabelMix.Uniform(model.Architecture.Classes);
+        (discriminatorStep, generatorStep) = NewSteps();
     }
 
     public ConditionalGan Model { get; }
@@ -52,6 +54,12 @@ public sealed class LocalGanTrainer
 
     /// <summary>D steps taken so far; each is one application of the subsampled Gaussian mechanism under DP.</summary>
     public long DiscriminatorSteps { get; private set; }
+
+    /// <summary>
+    /// Starts both Adam optimisers afresh (zero moments), as a hospital's edge trainer does at the
+    /// start of every round; sampling, noise and step counts carry on.
+    /// </summary>
+    public void RestartOptimizers() => (discriminatorStep, generatorStep) = NewSteps();
 
     public TrainingProgress Train(int discriminatorSteps, Action? afterEachStep = null)
     {
@@ -75,5 +83,13 @@ public sealed class LocalGanTrainer
         }
 
         return progress;
+    }
+
+    private (DiscriminatorStep, GeneratorStep) NewSteps()
+    {
+        var dOptimizer = optim.Adam(Model.Discriminator.parameters(), Settings.DiscriminatorLearningRate, Settings.Beta1, Settings.Beta2);
+        var gOptimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate, Settings.Beta1, Settings.Beta2);
+        return (new DiscriminatorStep(Model.Discriminator, dOptimizer, Privacy, discriminatorNoise),
+            new GeneratorStep(Model, gOptimizer, generatorRandom, generatorLabels));
     }
 }

@@ -86,6 +86,7 @@ public static class LabRunCommand
         ServerNoiseMultiplier = p.GetValue(o.ServerNoise),
         ServerLearningRate = p.GetValue(o.ServerLearningRate),
         ServerMomentum = p.GetValue(o.ServerMomentum),
+        FreshLocalOptimizers = p.GetValue(o.FreshLocalOptimizers),
         GeneratorLabels = p.GetValue(o.GeneratorLabels) == "site" ? GeneratorLabelSource.SiteHistogram : GeneratorLabelSource.Uniform,
         LabelHistogramNoise = p.GetValue(o.LabelNoise),
         AverageDecay = p.GetValue(o.AverageDecay),
