@@ -7,8 +7,8 @@ namespace FedGan.Aggregation;
 /// <summary>
 /// The sample-weighted mean of a round's updates, sum_i (n_i / sum n) u_i, accumulated in double
 /// vectors of the model's size, one per reading lane: each update is streamed from its source in
-/// turn, so memory does not grow with the number of sites. Sites are added in ordinal order of their id, so the
-/// result is the same bytes whatever order the updates arrived in.
+/// turn, so memory does not grow with the number of sites. Sites are added in ordinal order of
+/// their id, so the result is the same bytes whatever order the updates arrived in.
 /// </summary>
 public static class WeightedMean
 {

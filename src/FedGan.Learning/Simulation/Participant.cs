@@ -12,8 +12,6 @@ internal sealed class Participant : IDisposable
     private readonly TrainingImages images;
     private readonly AccountantKind accountant;
 
-    private readonly IReadOnlyList<GaussianMechanismSteps> otherReleases;
-
     public Participant(string name, LabeledImages data, SimulationSettings settings, long plannedSteps, ulong seed)
     {
         Name = name;
@@ -24,11 +22,10 @@ internal sealed class Participant : IDisposable
         var samplingRate = settings.Training.SamplingRate(data.Count);
         LabelMix = settings.GeneratorLabels == GeneratorLabelSource.SiteHistogram
             ? GeneratorLabelMix.FromHistogram(data.ClassCounts(), settings.TargetEpsilon is null ? 0 : settings.LabelHistogramNoise,
-                GaussianNoise.Seeded(seed ^ 0x6C61626C6D697855UL))
+                GaussianNoise.Seeded(seed ^ HistogramNoiseStream))
             : GeneratorLabelMix.Uniform(settings.Architecture.Classes);
-        otherReleases = LabelMix.Release is { } release ? [release] : [];
         if (settings.TargetEpsilon is { } epsilon)
-            NoiseMultiplier = PrivacyPlan.CalibrateNoise(settings.Accountant, epsilon, settings.Delta, samplingRate, plannedSteps, otherReleases);
+            NoiseMultiplier = PrivacyPlan.CalibrateNoise(settings.Accountant, epsilon, settings.Delta, samplingRate, plannedSteps, OtherReleases);
         var privacy = NoiseMultiplier is { } sigma ? new DpSgdSettings(sigma, settings.ClipNorm) : null;
         Trainer = new LocalGanTrainer(Model, images, settings.Training, privacy, seed, LabelMix);
     }
@@ -45,12 +42,18 @@ internal sealed class Participant : IDisposable
 
     public GeneratorLabelMix LabelMix { get; }
 
+    // An arbitrary constant mixed into the participant's seed: the histogram noise gets a stream of its own.
+    private const ulong HistogramNoiseStream = 0x6C61626C6D697855UL;
+
+    /// <summary>What the records paid for before the D steps: the label histogram's release, if any.</summary>
+    private IReadOnlyList<GaussianMechanismSteps> OtherReleases => LabelMix.Release is { } release ? [release] : [];
+
     public ParticipantSummary Summarize(double delta)
     {
         if (NoiseMultiplier is not { } sigma)
             return new ParticipantSummary(Name, Data.Count, Data.ClassCounts(), Trainer.SamplingRate, Trainer.DiscriminatorSteps, null, null, null, null, null, LabelMix.Probabilities);
-        var rdp = PrivacyPlan.Spent(AccountantKind.Rdp, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta, otherReleases).Epsilon;
-        var pld = PrivacyPlan.Spent(AccountantKind.Pld, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta, otherReleases).Epsilon;
+        var rdp = PrivacyPlan.Spent(AccountantKind.Rdp, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta, OtherReleases).Epsilon;
+        var pld = PrivacyPlan.Spent(AccountantKind.Pld, sigma, Trainer.SamplingRate, Trainer.DiscriminatorSteps, delta, OtherReleases).Epsilon;
         return new ParticipantSummary(Name, Data.Count, Data.ClassCounts(), Trainer.SamplingRate, Trainer.DiscriminatorSteps,
             sigma, accountant == AccountantKind.Pld ? pld : rdp, rdp, pld, delta, LabelMix.Probabilities);
     }

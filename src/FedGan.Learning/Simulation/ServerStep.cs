@@ -34,13 +34,20 @@ public sealed class ServerStep
         var byName = average.Tensors.ToDictionary(t => t.Name, StringComparer.Ordinal);
         if (byName.Count != global.Count || global.Any(g => !byName.TryGetValue(g.Name, out var u) || u.Values.Length != g.Values.Length))
             throw new ArgumentException("The average update does not have the global model's tensors.");
-        velocity ??= global.Select(g => new float[g.Values.Length]).ToArray();
+        if (momentum > 0)
+            velocity ??= global.Select(g => new float[g.Values.Length]).ToArray();
         var next = new NamedTensor[global.Count];
         for (var t = 0; t < global.Count; t++)
         {
-            var v = velocity[t];
-            FlatVector.Scale(v, (float)momentum);
-            FlatVector.AddScaled(v, byName[global[t].Name].Values, 1f);
+            // Without momentum the velocity is the average itself: no state to keep.
+            var v = byName[global[t].Name].Values;
+            if (velocity is not null)
+            {
+                FlatVector.Scale(velocity[t], (float)momentum);
+                FlatVector.AddScaled(velocity[t], v, 1f);
+                v = velocity[t];
+            }
+
             var values = (float[])global[t].Values.Clone();
             FlatVector.AddScaled(values, v, (float)learningRate);
             next[t] = new NamedTensor(global[t].Name, global[t].Shape, values);

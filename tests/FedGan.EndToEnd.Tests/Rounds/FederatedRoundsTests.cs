@@ -162,16 +162,13 @@ public class FederatedRoundsTests(FederatedStackFixture fixture)
         Assert.Equal(0.0, (double)spending["epsilon_spent"]!);
     }
 
-    /// <summary>The first of <paramref name="candidates"/> to exist; fails after <paramref name="timeout"/>.</summary>
-    private static async Task<string> WaitForFileAsync(IEnumerable<string> candidates, TimeSpan timeout)
+    /// <summary>Waits for <paramref name="path"/> to exist; fails after <paramref name="timeout"/>.</summary>
+    private static async Task WaitForFileAsync(string path, TimeSpan timeout)
     {
-        var paths = candidates.ToList();
         var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        while (!File.Exists(path))
         {
-            if (paths.FirstOrDefault(File.Exists) is { } found)
-                return found;
-            Assert.True(DateTime.UtcNow < deadline, $"None of {string.Join(", ", paths)} appeared within {timeout.TotalSeconds} s.");
+            Assert.True(DateTime.UtcNow < deadline, $"{path} did not appear within {timeout.TotalSeconds} s.");
             await Task.Delay(250, TestContext.Current.CancellationToken);
         }
     }
@@ -211,7 +208,8 @@ public class FederatedRoundsTests(FederatedStackFixture fixture)
         Assert.Equal(["hospital-1", "hospital-2"], rounds[1]!["refused_sites"]!.AsArray().Select(s => (string)s!));
 
         var workspace = _coordinator.Workspace("hospital-3", study, 1);
-        var refusal = await WaitForFileAsync([Path.Combine(workspace, "refused.txt")], TimeSpan.FromSeconds(30));
+        var refusal = Path.Combine(workspace, "refused.txt");
+        await WaitForFileAsync(refusal, TimeSpan.FromSeconds(30));
         Assert.Contains("local budget", await File.ReadAllTextAsync(refusal, TestContext.Current.CancellationToken));
         Assert.False(File.Exists(Path.Combine(workspace, "update.safetensors")));
         var hospital3 = await _coordinator.GetAsync($"/privacy/studies/{study}/sites/hospital-3/spending");
