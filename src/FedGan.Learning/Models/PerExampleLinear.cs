@@ -18,7 +18,10 @@ public sealed class PerExampleLinear : PerExampleLayer
 
     public override Tensor forward(Tensor input) => nn.functional.linear(input, Weight, Bias);
 
-    public override Tensor InputFactors(Tensor input) => input.unsqueeze(2);
+    // Rows of one input (rows, in) or of several positions (rows, positions, in), feature-major.
+    public override Tensor InputFactors(Tensor input) => FeatureMajor(input);
 
-    public override Tensor OutputGradientFactors(Tensor outputGradient) => outputGradient.unsqueeze(2);
+    public override Tensor OutputGradientFactors(Tensor outputGradient) => FeatureMajor(outputGradient);
+
+    private static Tensor FeatureMajor(Tensor rows) => rows.dim() == 2 ? rows.unsqueeze(2) : rows.transpose(1, 2);
 }

@@ -57,23 +57,53 @@ public sealed class ProjectionDiscriminator : nn.Module<Tensor, Tensor, Tensor>
     public Tensor Score(Tensor images, Tensor labels, LayerActivations? activations)
     {
         using var scope = NewDisposeScope();
-        var h = images;
-        foreach (var convolution in convolutions)
-            h = nn.functional.leaky_relu(Apply(convolution, h, activations), LeakySlope);
-
-        var features = h.flatten(1);
+        var features = Features(images, activations);
         var oneHot = nn.functional.one_hot(labels, classes).to(features.dtype);
         var unconditional = Apply(critic, features, activations).squeeze(1);
         var projection = Apply(labelProjection, oneHot, activations);
         var score = unconditional + (features * projection).sum(1);
-        if (activations is not null)
-            foreach (var entry in activations.Entries)
-            {
-                entry.Input.MoveToOuterDisposeScope();
-                entry.Output.MoveToOuterDisposeScope();
-            }
-
+        KeepActivations(activations);
         return score.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The score of <see cref="Score"/> and, beside it, the projection read as a classifier: logit
+    /// c of an image is e_c . phi(x), its score's class term had it been labelled c (the
+    /// classification loss of Omni-GAN, Zhou et al. 2021, on the embeddings D already has). The
+    /// label projection is applied once, to every class's one-hot at each row (a row of C
+    /// positions), so per-example gradients still see each layer once.
+    /// </summary>
+    public (Tensor Scores, Tensor ClassLogits) ScoreAndClassify(Tensor images, Tensor labels, LayerActivations? activations)
+    {
+        using var scope = NewDisposeScope();
+        var features = Features(images, activations);
+        var rows = features.shape[0];
+        var everyClass = eye(classes, dtype: features.dtype).unsqueeze(0).expand(rows, classes, classes);
+        var embeddings = Apply(labelProjection, everyClass, activations);
+        var classLogits = (embeddings * features.unsqueeze(1)).sum(2);
+        var unconditional = Apply(critic, features, activations).squeeze(1);
+        var score = unconditional + classLogits.gather(1, labels.unsqueeze(1)).squeeze(1);
+        KeepActivations(activations);
+        return (score.MoveToOuterDisposeScope(), classLogits.MoveToOuterDisposeScope());
+    }
+
+    private Tensor Features(Tensor images, LayerActivations? activations)
+    {
+        var h = images;
+        foreach (var convolution in convolutions)
+            h = nn.functional.leaky_relu(Apply(convolution, h, activations), LeakySlope);
+        return h.flatten(1);
+    }
+
+    private static void KeepActivations(LayerActivations? activations)
+    {
+        if (activations is null)
+            return;
+        foreach (var entry in activations.Entries)
+        {
+            entry.Input.MoveToOuterDisposeScope();
+            entry.Output.MoveToOuterDisposeScope();
+        }
     }
 
     private static Tensor Apply(PerExampleLayer layer, Tensor input, LayerActivations? activations) =>

@@ -40,6 +40,12 @@ public sealed class DiscriminatorStep
     public PerExampleNormMethod NormMethod { get; init; } = PerExampleNormMethod.Automatic;
 
     /// <summary>
+    /// Weight of the classification loss on real rows (see <see cref="GanTrainingSettings.ClassLossWeight"/>);
+    /// it is part of each record's own term, so clipping covers it.
+    /// </summary>
+    public double ClassLossWeight { get; init; }
+
+    /// <summary>
     /// Updates D. <paramref name="expectedBatchSize"/> (qN) divides the noisy sum under DP-SGD;
     /// without DP the loss is the mean over the drawn batch.
     /// </summary>
@@ -64,8 +70,8 @@ public sealed class DiscriminatorStep
         if (n == 0)
             return new DiscriminatorStepStats(0, 0, 0, 0);
         optimizer.zero_grad();
-        var scores = discriminator.forward(cat([realImages, fakeImages]), cat([labels, labels]));
-        var loss = GanLosses.DiscriminatorPerRow(scores, n).sum() / n;
+        var (scores, loss) = SummedLoss(realImages, labels, fakeImages, activations: null);
+        loss = loss / n;
         loss.backward();
         return Summarize(n, loss, scores, null, null);
     }
@@ -83,8 +89,7 @@ public sealed class DiscriminatorStep
         else
         {
             var activations = new LayerActivations();
-            var scores = discriminator.Score(cat([realImages, fakeImages]), cat([labels, labels]), activations);
-            var summedLoss = GanLosses.DiscriminatorPerRow(scores, n).sum();
+            var (scores, summedLoss) = SummedLoss(realImages, labels, fakeImages, activations);
             using var perExample = PerExampleGradients.Compute(activations, summedLoss, RowsPerRecord);
             var norms = perExample.Norms(NormMethod);
             var clipFactors = (dp.ClipNorm / (norms + 1e-6)).clamp_max(1.0);
@@ -109,6 +114,24 @@ public sealed class DiscriminatorStep
         }
 
         return stats;
+    }
+
+    /// <summary>D's scores on [real rows; fake rows] and the loss summed over all rows.</summary>
+    private (Tensor Scores, Tensor Loss) SummedLoss(Tensor realImages, Tensor labels, Tensor fakeImages, LayerActivations? activations)
+    {
+        var n = realImages.shape[0];
+        var images = cat([realImages, fakeImages]);
+        var rowLabels = cat([labels, labels]);
+        if (ClassLossWeight == 0)
+        {
+            var scores = discriminator.Score(images, rowLabels, activations);
+            return (scores, GanLosses.DiscriminatorPerRow(scores, n).sum());
+        }
+
+        var (withClasses, classLogits) = discriminator.ScoreAndClassify(images, rowLabels, activations);
+        // Real rows only: classifying G's images would teach D G's mistakes.
+        var classification = GanLosses.ClassificationPerRow(classLogits.narrow(0, 0, n), labels).sum();
+        return (withClasses, GanLosses.DiscriminatorPerRow(withClasses, n).sum() + ClassLossWeight * classification);
     }
 
     private static void SetZeroGradient(Parameter parameter)

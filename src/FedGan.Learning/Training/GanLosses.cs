@@ -18,4 +18,8 @@ public static class GanLosses
 
     /// <summary>G's loss per fake image: -log sigmoid(D(G(z), y)).</summary>
     public static Tensor GeneratorPerImage(Tensor fakeScores) => nn.functional.softplus(-fakeScores);
+
+    /// <summary>Cross-entropy per row of class logits against each row's label: -log softmax(logits)_y.</summary>
+    public static Tensor ClassificationPerRow(Tensor classLogits, Tensor labels) =>
+        -nn.functional.log_softmax(classLogits, 1).gather(1, labels.unsqueeze(1)).squeeze(1);
 }

@@ -3,7 +3,10 @@ namespace FedGan.Learning.Training;
 /// <summary>
 /// Hyper-parameters of local GAN training. Defaults follow DCGAN (Adam, lr 2e-4, beta1 0.5;
 /// Radford et al. 2016). Under DP-SGD, D is noisier and needs several steps per G step to keep
-/// up (Bie, Kamath and Zhang, "Private GANs, Revisited", TMLR 2023).
+/// up (Bie, Kamath and Zhang, "Private GANs, Revisited", TMLR 2023). A positive
+/// <see cref="ClassLossWeight"/> adds a classification loss read from D's label projection
+/// (<see cref="Models.ProjectionDiscriminator.ScoreAndClassify"/>): D learns to tell real images'
+/// classes apart, and G to make images D assigns to the class they were asked for.
 /// </summary>
 public sealed record GanTrainingSettings(
     double ExpectedBatchSize = 64,
@@ -12,7 +15,8 @@ public sealed record GanTrainingSettings(
     double DiscriminatorLearningRate = 2e-4,
     double GeneratorLearningRate = 2e-4,
     double Beta1 = 0.5,
-    double Beta2 = 0.999)
+    double Beta2 = 0.999,
+    double ClassLossWeight = 0)
 {
     public GanTrainingSettings Validate()
     {
@@ -26,6 +30,8 @@ public sealed record GanTrainingSettings(
             throw new ArgumentException("Learning rates must be positive.");
         if (!(Beta1 is >= 0 and < 1) || !(Beta2 is >= 0 and < 1))
             throw new ArgumentException("Adam's betas must lie in [0, 1).");
+        if (!(ClassLossWeight >= 0) || double.IsInfinity(ClassLossWeight))
+            throw new ArgumentException($"The class loss weight must be zero or a finite positive number, not {ClassLossWeight}.");
         return this;
     }
 

@@ -9,7 +9,8 @@ namespace FedGan.Learning.Training;
 /// mix (<see cref="GeneratorLabelMix"/>). It reads no training record (only D's weights and the
 /// mix, whose privacy cost, if any, was paid when it was made), so it needs no clipping or noise.
 /// </summary>
-public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimizer, Generator random, GeneratorLabelMix labelMix)
+/// <param name="classLossWeight">Weight of the cross-entropy of D's class logits on G's images against the labels asked for.</param>
+public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimizer, Generator random, GeneratorLabelMix labelMix, double classLossWeight = 0)
 {
     private readonly Parameter[] parameters = model.Generator.parameters().ToArray();
     private readonly Tensor labelProbabilities = tensor(labelMix.Probabilities.ToArray(), dtype: float64).DetachFromDisposeScope();
@@ -23,7 +24,16 @@ public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimize
         var arch = model.Architecture;
         var z = randn(batchSize, arch.LatentDim, generator: random);
         var labels = multinomial(labelProbabilities, batchSize, replacement: true, generator: random);
-        var loss = GanLosses.GeneratorPerImage(model.Discriminator.forward(model.Generator.forward(z, labels), labels)).mean();
+        var fakes = model.Generator.forward(z, labels);
+        Tensor loss;
+        if (classLossWeight == 0)
+            loss = GanLosses.GeneratorPerImage(model.Discriminator.forward(fakes, labels)).mean();
+        else
+        {
+            var (scores, classLogits) = model.Discriminator.ScoreAndClassify(fakes, labels, activations: null);
+            loss = GanLosses.GeneratorPerImage(scores).mean() + classLossWeight * GanLosses.ClassificationPerRow(classLogits, labels).mean();
+        }
+
         // Only G's gradients: D's weight gradients would be wasted work.
         var gradients = autograd.grad([loss], parameters);
         for (var i = 0; i < parameters.Length; i++)

@@ -89,7 +89,7 @@ public sealed class LocalGanTrainer
     {
         var dOptimizer = optim.Adam(Model.Discriminator.parameters(), Settings.DiscriminatorLearningRate, Settings.Beta1, Settings.Beta2);
         var gOptimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate, Settings.Beta1, Settings.Beta2);
-        return (new DiscriminatorStep(Model.Discriminator, dOptimizer, Privacy, discriminatorNoise),
-            new GeneratorStep(Model, gOptimizer, generatorRandom, generatorLabels));
+        return (new DiscriminatorStep(Model.Discriminator, dOptimizer, Privacy, discriminatorNoise) { ClassLossWeight = Settings.ClassLossWeight },
+            new GeneratorStep(Model, gOptimizer, generatorRandom, generatorLabels, Settings.ClassLossWeight));
     }
 }

@@ -42,6 +42,31 @@ public class ModelTests
     }
 
     [Fact]
+    public void Class_logits_rank_labels_as_the_discriminator_scores_them()
+    {
+        // D(x, c) = w . phi(x) + b + e_c . phi(x): the logits must be the scores less a term shared by every label.
+        manual_seed(5);
+        var arch = new GanArchitecture(Classes: 4, DiscriminatorWidth: 8);
+        var discriminator = new ProjectionDiscriminator(arch);
+        var images = rand(3, 1, 28, 28) * 2 - 1;
+        var labels = tensor(new long[] { 2, 0, 3 });
+        using var noGrad = no_grad();
+
+        var (scores, logits) = discriminator.ScoreAndClassify(images, labels, activations: null);
+
+        Assert.True(scores.allclose(discriminator.forward(images, labels), rtol: 1e-5, atol: 1e-5));
+        Assert.Equal(new long[] { 3, 4 }, logits.shape);
+        for (var i = 0; i < 3; i++)
+        {
+            var everyLabel = Enumerable.Range(0, 4)
+                .Select(c => discriminator.forward(images.narrow(0, i, 1), tensor(new long[] { c })).item<float>()).ToArray();
+            var shared = everyLabel[0] - logits[i, 0].item<float>();
+            for (var c = 1; c < 4; c++)
+                Assert.Equal(everyLabel[c] - shared, logits[i, c].item<float>(), 1e-4f);
+        }
+    }
+
+    [Fact]
     public void Safetensors_round_trip_preserves_both_networks_outputs()
     {
         manual_seed(1);

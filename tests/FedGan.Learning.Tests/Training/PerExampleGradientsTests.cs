@@ -57,6 +57,38 @@ public class PerExampleGradientsTests
             Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-4 * scale, $"parameter entry {j}: expected {expected[j]}, got {actual[j]}");
     }
 
+    [Theory]
+    [InlineData(PerExampleNormMethod.Materialized)]
+    [InlineData(PerExampleNormMethod.Ghost)]
+    public void With_the_class_loss_norms_and_weighted_sum_match_the_reference(PerExampleNormMethod method)
+    {
+        const double weight = 0.7;
+        var (discriminator, real, fake, labels) = TinyProblem(28, seed: 13);
+        var reference = SlowPerExampleReference.DiscriminatorGradients(discriminator, real, fake, labels, weight);
+        var withoutClassLoss = SlowPerExampleReference.DiscriminatorGradients(discriminator, real, fake, labels);
+        var coefficients = new[] { 1f, 0.5f, -2f, 0.25f, 1f };
+
+        using var gradients = Compute(discriminator, real, fake, labels, weight);
+        var norms = gradients.Norms(method).data<float>().ToArray();
+        gradients.WriteWeightedSum(tensor(coefficients));
+        var actual = SlowPerExampleReference.Flatten(discriminator.parameters().Select(p => p.grad!));
+
+        for (var i = 0; i < Records; i++)
+        {
+            Assert.Equal(SlowPerExampleReference.Norm(reference[i]), norms[i], Tolerance(norms[i]));
+            // The class loss changes every record's gradient, so a pass that ignored it would fail here.
+            Assert.NotEqual(SlowPerExampleReference.Norm(withoutClassLoss[i]), norms[i], Tolerance(norms[i]));
+        }
+
+        var expected = new double[actual.Length];
+        for (var i = 0; i < Records; i++)
+            for (var j = 0; j < expected.Length; j++)
+                expected[j] += coefficients[i] * reference[i][j];
+        var scale = expected.Max(Math.Abs);
+        for (var j = 0; j < expected.Length; j++)
+            Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-4 * scale, $"parameter entry {j}: expected {expected[j]}, got {actual[j]}");
+    }
+
     [Fact]
     public void Recorded_layers_own_every_discriminator_parameter()
     {
@@ -66,11 +98,22 @@ public class PerExampleGradientsTests
         Assert.All(discriminator.parameters(), p => Assert.Contains(p, owned));
     }
 
-    private static PerExampleGradients Compute(ProjectionDiscriminator discriminator, Tensor real, Tensor fake, Tensor labels)
+    private static PerExampleGradients Compute(ProjectionDiscriminator discriminator, Tensor real, Tensor fake, Tensor labels, double classLossWeight = 0)
     {
         var activations = new LayerActivations();
-        var scores = discriminator.Score(cat([real, fake]), cat([labels, labels]), activations);
-        var loss = GanLosses.DiscriminatorPerRow(scores, real.shape[0]).sum();
+        Tensor loss;
+        if (classLossWeight == 0)
+        {
+            var scores = discriminator.Score(cat([real, fake]), cat([labels, labels]), activations);
+            loss = GanLosses.DiscriminatorPerRow(scores, real.shape[0]).sum();
+        }
+        else
+        {
+            var (scores, classLogits) = discriminator.ScoreAndClassify(cat([real, fake]), cat([labels, labels]), activations);
+            loss = GanLosses.DiscriminatorPerRow(scores, real.shape[0]).sum()
+                + classLossWeight * GanLosses.ClassificationPerRow(classLogits.narrow(0, 0, real.shape[0]), labels).sum();
+        }
+
         return PerExampleGradients.Compute(activations, loss, rowsPerRecord: 2);
     }
 

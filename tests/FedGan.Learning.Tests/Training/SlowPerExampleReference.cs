@@ -9,9 +9,15 @@ namespace FedGan.Learning.Tests.Training;
 /// </summary>
 internal static class SlowPerExampleReference
 {
-    /// <summary>Record i's gradient of softplus(-D(real_i, y_i)) + softplus(D(fake_i, y_i)), flattened over all D parameters.</summary>
-    public static float[][] DiscriminatorGradients(ProjectionDiscriminator discriminator, Tensor real, Tensor fake, Tensor labels)
+    /// <summary>
+    /// Record i's gradient of softplus(-D(real_i, y_i)) + softplus(D(fake_i, y_i)), plus, with a
+    /// class loss weight w, w times the cross-entropy of softmax over c of D(real_i, c) against
+    /// y_i (D(x, c) differs from the class logit e_c . phi(x) by a term that is the same for every
+    /// c, so the softmax is the same), flattened over all D parameters.
+    /// </summary>
+    public static float[][] DiscriminatorGradients(ProjectionDiscriminator discriminator, Tensor real, Tensor fake, Tensor labels, double classLossWeight = 0)
     {
+        var classes = discriminator.Architecture.Classes;
         var n = real.shape[0];
         var result = new float[n][];
         for (var i = 0; i < n; i++)
@@ -22,6 +28,15 @@ internal static class SlowPerExampleReference
             var rowLabels = cat([labels.narrow(0, i, 1), labels.narrow(0, i, 1)]);
             var scores = discriminator.forward(images, rowLabels);
             var loss = nn.functional.softplus(-scores[0]) + nn.functional.softplus(scores[1]);
+            if (classLossWeight != 0)
+            {
+                var label = labels[i].item<long>();
+                var everyLabel = Enumerable.Range(0, classes)
+                    .Select(c => discriminator.forward(real.narrow(0, i, 1), tensor(new long[] { c }))).ToArray();
+                var logSumExp = cat(everyLabel).logsumexp(0);
+                loss = loss + classLossWeight * (logSumExp - everyLabel[label].squeeze(0));
+            }
+
             loss.backward();
             result[i] = Flatten(discriminator.parameters().Select(p => p.grad!));
         }
