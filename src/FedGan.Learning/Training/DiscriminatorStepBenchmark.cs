@@ -67,7 +67,7 @@ public static class DiscriminatorStepBenchmark
     private static double Time(DiscriminatorStep step, Tensor real, Tensor labels, Tensor fakes)
     {
         var clock = Stopwatch.StartNew();
-        step.Take(real, labels, fakes, real.shape[0]);
+        step.Take(real, labels, fakes, labels, real.shape[0]);
         return clock.Elapsed.TotalMilliseconds;
     }
 

@@ -9,12 +9,14 @@ public static class GanLosses
     /// D's loss per row for scores laid out as [real rows; fake rows]: -log sigmoid(s) on real
     /// rows, -log(1 - sigmoid(s)) on fake rows.
     /// </summary>
-    public static Tensor DiscriminatorPerRow(Tensor scores, long realRows)
-    {
-        var real = scores.narrow(0, 0, realRows);
-        var fake = scores.narrow(0, realRows, scores.shape[0] - realRows);
-        return cat([nn.functional.softplus(-real), nn.functional.softplus(fake)]);
-    }
+    public static Tensor DiscriminatorPerRow(Tensor scores, long realRows) =>
+        cat([RealRows(scores.narrow(0, 0, realRows)), FakeRows(scores.narrow(0, realRows, scores.shape[0] - realRows))]);
+
+    /// <summary>D's loss on real images' scores, per row: -log sigmoid(s).</summary>
+    public static Tensor RealRows(Tensor realScores) => nn.functional.softplus(-realScores);
+
+    /// <summary>D's loss on fake images' scores, per row: -log(1 - sigmoid(s)).</summary>
+    public static Tensor FakeRows(Tensor fakeScores) => nn.functional.softplus(fakeScores);
 
     /// <summary>G's loss per fake image: -log sigmoid(D(G(z), y)).</summary>
     public static Tensor GeneratorPerImage(Tensor fakeScores) => nn.functional.softplus(-fakeScores);

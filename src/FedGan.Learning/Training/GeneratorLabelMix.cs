@@ -1,5 +1,6 @@
 using FedGan.Privacy;
 using FedGan.Tensors;
+using static TorchSharp.torch;
 
 namespace FedGan.Learning.Training;
 
@@ -69,5 +70,12 @@ public sealed class GeneratorLabelMix
         return total > 0
             ? new GeneratorLabelMix(kept.Select(v => v / total).ToArray(), release)
             : new GeneratorLabelMix(Uniform(counts.Count).Probabilities.ToArray(), release);
+    }
+
+    /// <summary><paramref name="count"/> labels drawn independently from the mix (int64).</summary>
+    public Tensor Draw(long count, Generator random)
+    {
+        using var probabilities = tensor(Probabilities.ToArray(), dtype: float64);
+        return multinomial(probabilities, count, replacement: true, generator: random);
     }
 }

@@ -13,7 +13,6 @@ namespace FedGan.Learning.Training;
 public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimizer, Generator random, GeneratorLabelMix labelMix, double classLossWeight = 0)
 {
     private readonly Parameter[] parameters = model.Generator.parameters().ToArray();
-    private readonly Tensor labelProbabilities = tensor(labelMix.Probabilities.ToArray(), dtype: float64).DetachFromDisposeScope();
 
     /// <summary>Updates G and returns its mean loss on the batch.</summary>
     public double Take(int batchSize)
@@ -23,7 +22,7 @@ public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimize
         using var scope = NewDisposeScope();
         var arch = model.Architecture;
         var z = randn(batchSize, arch.LatentDim, generator: random);
-        var labels = multinomial(labelProbabilities, batchSize, replacement: true, generator: random);
+        var labels = labelMix.Draw(batchSize, random);
         var fakes = model.Generator.forward(z, labels);
         Tensor loss;
         if (classLossWeight == 0)

@@ -5,7 +5,8 @@ namespace FedGan.Learning.Training;
 
 /// <summary>
 /// Trains one site's copy of the GAN on that site's images: Poisson-sampled D steps (DP-SGD
-/// when <see cref="Privacy"/> is set) and one G step after every n_D D steps. Optimiser state
+/// when <see cref="Privacy"/> is set, each against as many fakes as the expected batch, labelled
+/// from G's label mix) and one G step after every n_D D steps. Optimiser state
 /// and step counts persist across calls until <see cref="RestartOptimizers"/>.
 /// </summary>
 public sealed class LocalGanTrainer
@@ -16,6 +17,7 @@ public sealed class LocalGanTrainer
     private readonly Generator discriminatorNoise;
     private readonly Generator generatorRandom;
     private readonly GeneratorLabelMix generatorLabels;
+    private readonly long fakesPerPrivateStep;
     private DiscriminatorStep discriminatorStep;
     private GeneratorStep generatorStep;
 
@@ -39,6 +41,7 @@ public sealed class LocalGanTrainer
         discriminatorNoise = new Generator(seed + 2);
         generatorRandom = new Generator(seed + 3);
         this.generatorLabels = generatorLabels ?? GeneratorLabelMix.Uniform(model.Architecture.Classes);
+        fakesPerPrivateStep = Math.Max(1, (long)Math.Round(sampler.ExpectedBatchSize));
         (discriminatorStep, generatorStep) = NewSteps();
     }
 
@@ -72,8 +75,11 @@ public sealed class LocalGanTrainer
             {
                 var indices = sampler.Sample();
                 var (real, labels) = data.Select(indices);
-                var fakes = FakeImages.Generate(Model.Generator, labels, fakeRandom);
-                progress.Add(discriminatorStep.Take(real, labels, fakes, sampler.ExpectedBatchSize));
+                // Under DP the fakes must not depend on the sampled records (see DiscriminatorStep):
+                // a fixed number of them, labelled from G's mix. Without DP each record gets a fake of its class.
+                var fakeLabels = Privacy is null ? labels : generatorLabels.Draw(fakesPerPrivateStep, fakeRandom);
+                var fakes = FakeImages.Generate(Model.Generator, fakeLabels, fakeRandom);
+                progress.Add(discriminatorStep.Take(real, labels, fakes, fakeLabels, sampler.ExpectedBatchSize));
             }
 
             DiscriminatorSteps++;

@@ -6,43 +6,56 @@ namespace FedGan.Learning.Tests.Training;
 
 /// <summary>
 /// The DP-SGD step observed from outside: with plain SGD at learning rate 1 the parameter change
-/// is exactly minus the gradient the step produced, which is compared with the slow reference.
+/// is exactly minus the gradient the step produced, which is compared with a slow reference that
+/// differentiates one row at a time.
 /// </summary>
 public class DpSgdStepTests
 {
     [Fact]
-    public void Each_record_contributes_at_most_the_clipping_norm_and_keeps_its_direction()
+    public void A_records_influence_on_the_step_is_the_clipping_norm_in_its_own_direction()
     {
-        const double clip = 0.05;
+        // Record-level DP rests on this: with or without record i (the fakes unchanged), the
+        // noiseless step differs by exactly record i's clipped gradient over the expected batch.
+        const double clip = 0.05, expectedBatch = 4;
         var (discriminator, real, fake, labels) = PerExampleGradientsTests.TinyProblem(28, seed: 21);
-        var reference = SlowPerExampleReference.DiscriminatorGradients(discriminator, real, fake, labels);
-        // The bound must actually bite, or this test would prove nothing.
-        Assert.All(reference, g => Assert.True(SlowPerExampleReference.Norm(g) > 2 * clip));
+        var fakeLabels = tensor(new long[] { 1, 1, 0, 2, 2 });
+        var privacy = new DpSgdSettings(0, clip);
+        var withAll = StepChange(discriminator, privacy, real, labels, fake, fakeLabels, expectedBatch);
 
         for (var i = 0; i < real.shape[0]; i++)
         {
-            var change = StepChange(discriminator, new DpSgdSettings(0, clip), real.narrow(0, i, 1), fake.narrow(0, i, 1), labels.narrow(0, i, 1), expectedBatch: 1);
-            var norm = SlowPerExampleReference.Norm(change);
-            Assert.True(norm <= clip * (1 + 1e-4), $"record {i}: update norm {norm} exceeds {clip}");
-            Assert.Equal(clip, norm, 1e-4);
-            // change = -clip * g / ||g||: cosine with -g is 1.
-            var cosine = -Dot(change, reference[i]) / (norm * SlowPerExampleReference.Norm(reference[i]));
-            Assert.Equal(1.0, cosine, 1e-4);
+            var others = tensor(Enumerable.Range(0, (int)real.shape[0]).Where(j => j != i).Select(j => (long)j).ToArray());
+            var without = StepChange(discriminator, privacy, real.index_select(0, others), labels.index_select(0, others), fake, fakeLabels, expectedBatch);
+            var influence = withAll.Zip(without, (a, b) => (double)a - b).ToArray();
+            var gradient = SlowPerExampleReference.RowGradient(discriminator, real[i], labels[i].item<long>(), real: true);
+            // The bound must bite, or this test would prove nothing.
+            Assert.True(SlowPerExampleReference.Norm(gradient) > 2 * clip);
+
+            var norm = Math.Sqrt(influence.Sum(v => v * v));
+            Assert.Equal(clip / expectedBatch, norm, 1e-4 * clip);
+            // influence = -(clip / E) g / ||g||: cosine with -g is 1.
+            var cosine = -influence.Zip(gradient, (a, b) => a * b).Sum() / (norm * SlowPerExampleReference.Norm(gradient));
+            Assert.Equal(1.0, cosine, 1e-3);
         }
     }
 
     [Fact]
-    public void A_batch_step_is_the_clipped_sum_divided_by_the_expected_batch_size()
+    public void A_batch_step_is_the_clipped_sum_of_every_row_divided_by_the_expected_batch_size()
     {
         const double clip = 0.5;
         const double expectedBatch = 8;
         var (discriminator, real, fake, labels) = PerExampleGradientsTests.TinyProblem(28, seed: 22);
-        var reference = SlowPerExampleReference.DiscriminatorGradients(discriminator, real, fake, labels);
+        // Fewer fakes than records, with labels of their own.
+        var fakes = fake.narrow(0, 0, 3);
+        var fakeLabels = tensor(new long[] { 2, 2, 1 });
+        var rows = Enumerable.Range(0, 5).Select(i => SlowPerExampleReference.RowGradient(discriminator, real[i], labels[i].item<long>(), real: true))
+            .Concat(Enumerable.Range(0, 3).Select(j => SlowPerExampleReference.RowGradient(discriminator, fakes[j], fakeLabels[j].item<long>(), real: false)))
+            .ToArray();
 
-        var change = StepChange(discriminator, new DpSgdSettings(0, clip), real, fake, labels, expectedBatch);
+        var change = StepChange(discriminator, new DpSgdSettings(0, clip), real, labels, fakes, fakeLabels, expectedBatch);
 
         var expected = new double[change.Length];
-        foreach (var g in reference)
+        foreach (var g in rows)
         {
             var factor = Math.Min(1, clip / SlowPerExampleReference.Norm(g));
             for (var j = 0; j < g.Length; j++)
@@ -67,11 +80,12 @@ public class DpSgdStepTests
         manual_seed(5);
         var discriminator = new ProjectionDiscriminator(new GanArchitecture(DiscriminatorWidth: 32));
         var real = rand(records, 1, 28, 28) * 2 - 1;
-        var fake = rand(records, 1, 28, 28) * 2 - 1;
         var labels = randint(0, 10, [records], dtype: int64);
+        var fake = rand(4, 1, 28, 28) * 2 - 1;
+        var fakeLabels = randint(0, 10, [4], dtype: int64);
 
-        var quiet = StepChange(discriminator, new DpSgdSettings(0, clip), real, fake, labels, expectedBatch);
-        var noisy = StepChange(discriminator, new DpSgdSettings(sigma, clip), real, fake, labels, expectedBatch);
+        var quiet = StepChange(discriminator, new DpSgdSettings(0, clip), real, labels, fake, fakeLabels, expectedBatch);
+        var noisy = StepChange(discriminator, new DpSgdSettings(sigma, clip), real, labels, fake, fakeLabels, expectedBatch);
         var noise = noisy.Zip(quiet, (a, b) => (double)a - b).ToArray();
 
         var std = sigma * clip / expectedBatch;
@@ -87,16 +101,15 @@ public class DpSgdStepTests
     }
 
     /// <summary>Parameter change of one step on a copy of D, flattened (SGD, learning rate 1: change = -gradient).</summary>
-    private static float[] StepChange(ProjectionDiscriminator source, DpSgdSettings privacy, Tensor real, Tensor fake, Tensor labels, double expectedBatch)
+    private static float[] StepChange(ProjectionDiscriminator source, DpSgdSettings privacy, Tensor real, Tensor labels, Tensor fake, Tensor fakeLabels,
+        double expectedBatch)
     {
         var copy = new ProjectionDiscriminator(source.Architecture);
         copy.load_state_dict(source.state_dict());
         var before = SlowPerExampleReference.Flatten(copy.parameters().Select(p => p.detach().clone()));
         var step = new DiscriminatorStep(copy, optim.SGD(copy.parameters(), 1.0), privacy, new Generator(99));
-        step.Take(real, labels, fake, expectedBatch);
+        step.Take(real, labels, fake, fakeLabels, expectedBatch);
         var after = SlowPerExampleReference.Flatten(copy.parameters());
         return after.Zip(before, (a, b) => a - b).ToArray();
     }
-
-    private static double Dot(float[] a, float[] b) => a.Zip(b, (x, y) => (double)x * y).Sum();
 }

@@ -45,6 +45,22 @@ internal static class SlowPerExampleReference
         return result;
     }
 
+    /// <summary>
+    /// The gradient of one row of D's loss, flattened over all D parameters: softplus(-D(x, y))
+    /// for a real image, softplus(D(x, y)) for a fake one.
+    /// </summary>
+    public static float[] RowGradient(ProjectionDiscriminator discriminator, Tensor image, long label, bool real)
+    {
+        using var scope = NewDisposeScope();
+        discriminator.zero_grad();
+        var score = discriminator.forward(image.unsqueeze(0), tensor(new[] { label }))[0];
+        var loss = nn.functional.softplus(real ? -score : score);
+        loss.backward();
+        var gradient = Flatten(discriminator.parameters().Select(p => p.grad!));
+        discriminator.zero_grad();
+        return gradient;
+    }
+
     public static float[] Flatten(IEnumerable<Tensor> tensors) =>
         tensors.SelectMany(t => t.contiguous().data<float>().ToArray()).ToArray();
 
