@@ -7,19 +7,19 @@ namespace FedGan.Learning.Training;
 /// <summary>
 /// One optimiser step of D on a batch of real records and a batch of fake images.
 ///
-/// Why the DP version is record-level DP: every row (real or fake) has its own gradient, clipped
-/// to C, and the clipped rows are summed. A record influences its real row only: the fakes are
-/// drawn from G (already private weights) with public noise, in a number and with labels that do
-/// not depend on the sampled records (<see cref="LocalGanTrainer"/> draws them from G's label
-/// mix). D and G have no batch statistics, so no other row depends on the record, and adding or
-/// removing it changes the clipped sum by at most C in L2 norm. Gaussian noise N(0, (sigma C)^2)
-/// on the sum makes the step a subsampled Gaussian mechanism with noise multiplier sigma.
-/// The fake rows, being data-independent, need no noise, but are clipped like the real rows so
-/// that both halves of D's loss keep the same weight (unclipped fake gradients are 5 to 16 times
-/// larger than a clipped real one here). Dividing by the expected, not the drawn, batch size keeps
-/// the batch size out of the output. G's steps only read D's weights, so they are post-processing
-/// (see DESIGN.md, Privacy model). Pairing each fake with a record's label instead would make the
-/// record share its bound C with its fake row: half the signal for the same noise.
+/// Why the DP version is record-level DP, with fakes <see cref="PrivateFakes.PairedWithRecords"/>:
+/// fake i is generated with record i's label, so record i influences two rows, its real row and
+/// its fake row; the gradient of both together is clipped to C. With fakes
+/// <see cref="PrivateFakes.FromLabelMix"/>: their number and labels do not depend on the sampled
+/// records, so a record influences its real row only, and every row is clipped to C on its own
+/// (the fakes need no clipping for privacy; clipped, both halves of D's loss keep their balance,
+/// as unclipped fake gradients are 5 to 16 times a clipped real one here). Either way D and G have
+/// no batch statistics and G's weights and noise are independent of the step's data, so adding or
+/// removing a record changes the clipped sum by at most C in L2 norm, and Gaussian noise
+/// N(0, (sigma C)^2) on the sum makes the step a subsampled Gaussian mechanism with noise
+/// multiplier sigma. Dividing by the expected, not the drawn, batch size keeps the batch size out
+/// of the output. G's steps only read D's weights, so they are post-processing (see DESIGN.md,
+/// Privacy model).
 /// </summary>
 public sealed class DiscriminatorStep
 {
@@ -48,11 +48,15 @@ public sealed class DiscriminatorStep
     /// </summary>
     public double ClassLossWeight { get; init; }
 
+    /// <summary>Under DP: whether each fake belongs to a record or stands alone (see <see cref="PrivateFakes"/>).</summary>
+    public PrivateFakes Fakes { get; init; } = PrivateFakes.PairedWithRecords;
+
     /// <summary>
     /// Updates D on <paramref name="realImages"/> with their <paramref name="labels"/> and
     /// <paramref name="fakeImages"/> generated for <paramref name="fakeLabels"/>.
     /// <paramref name="expectedBatchSize"/> (qN) divides the noisy sum of clipped rows under
     /// DP-SGD; without DP the loss is the mean over the real rows plus the mean over the fake rows.
+    /// Fakes <see cref="PrivateFakes.PairedWithRecords"/> (the default) must be one per record, with the records' labels.
     /// </summary>
     public DiscriminatorStepStats Take(Tensor realImages, Tensor labels, Tensor fakeImages, Tensor fakeLabels, double expectedBatchSize)
     {
@@ -61,6 +65,8 @@ public sealed class DiscriminatorStep
             throw new ArgumentException($"Need one label per image, got {n} real images with {labels.shape[0]} labels and {fakeImages.shape[0]} fake images with {fakeLabels.shape[0]}.");
         if (!(expectedBatchSize > 0))
             throw new ArgumentException($"The expected batch size must be positive, not {expectedBatchSize}.");
+        if (privacy is not null && Fakes == PrivateFakes.PairedWithRecords && (fakeImages.shape[0] != n || !fakeLabels.eq(labels).all().item<bool>()))
+            throw new ArgumentException($"Fakes paired with records need one fake per record with the record's label, got {fakeImages.shape[0]} fakes for {n} records.");
 
         using var scope = NewDisposeScope();
         var stats = privacy is null
@@ -98,12 +104,14 @@ public sealed class DiscriminatorStep
         {
             var activations = new LayerActivations();
             var (scores, realLoss, fakeLoss) = RowLosses(realImages, labels, fakeImages, fakeLabels, activations);
-            // One row, one clipped gradient: real rows are the records, fake rows carry no record.
-            using var perExample = PerExampleGradients.Compute(activations, realLoss.sum() + fakeLoss.sum(), rowsPerRecord: 1);
+            // Paired: record i's real and fake rows are clipped together. From the mix: one row, one
+            // clipped gradient (real rows are the records, fake rows carry no record).
+            var paired = Fakes == PrivateFakes.PairedWithRecords;
+            using var perExample = PerExampleGradients.Compute(activations, realLoss.sum() + fakeLoss.sum(), rowsPerRecord: paired ? 2 : 1);
             var norms = perExample.Norms(NormMethod);
             var clipFactors = (dp.ClipNorm / (norms + 1e-6)).clamp_max(1.0);
             perExample.WriteWeightedSum(clipFactors);
-            var recordNorms = norms.narrow(0, 0, n);
+            var recordNorms = paired ? norms : norms.narrow(0, 0, n);
             stats = n == 0
                 ? new DiscriminatorStepStats(0, 0, 0, 0, 0, 0)
                 : Summarize(n, realLoss.mean() + fakeLoss.mean(), scores, recordNorms.mean().item<float>(),

@@ -16,7 +16,8 @@ public sealed record GanTrainingSettings(
     double GeneratorLearningRate = 2e-4,
     double Beta1 = 0.5,
     double Beta2 = 0.999,
-    double ClassLossWeight = 0)
+    double ClassLossWeight = 0,
+    PrivateFakes PrivateFakes = PrivateFakes.PairedWithRecords)
 {
     public GanTrainingSettings Validate()
     {

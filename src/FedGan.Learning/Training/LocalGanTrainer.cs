@@ -5,8 +5,8 @@ namespace FedGan.Learning.Training;
 
 /// <summary>
 /// Trains one site's copy of the GAN on that site's images: Poisson-sampled D steps (DP-SGD
-/// when <see cref="Privacy"/> is set, each against as many fakes as the expected batch, labelled
-/// from G's label mix) and one G step after every n_D D steps. Optimiser state
+/// when <see cref="Privacy"/> is set; see <see cref="GanTrainingSettings.PrivateFakes"/> for the
+/// fakes it compares records with) and one G step after every n_D D steps. Optimiser state
 /// and step counts persist across calls until <see cref="RestartOptimizers"/>.
 /// </summary>
 public sealed class LocalGanTrainer
@@ -75,9 +75,11 @@ public sealed class LocalGanTrainer
             {
                 var indices = sampler.Sample();
                 var (real, labels) = data.Select(indices);
-                // Under DP the fakes must not depend on the sampled records (see DiscriminatorStep):
-                // a fixed number of them, labelled from G's mix. Without DP each record gets a fake of its class.
-                var fakeLabels = Privacy is null ? labels : generatorLabels.Draw(fakesPerPrivateStep, fakeRandom);
+                // Fakes from the mix must not depend on the sampled records (see DiscriminatorStep): a
+                // fixed number of them, labelled from G's mix. Otherwise each record gets a fake of its class.
+                var fakeLabels = Privacy is not null && Settings.PrivateFakes == PrivateFakes.FromLabelMix
+                    ? generatorLabels.Draw(fakesPerPrivateStep, fakeRandom)
+                    : labels;
                 var fakes = FakeImages.Generate(Model.Generator, fakeLabels, fakeRandom);
                 progress.Add(discriminatorStep.Take(real, labels, fakes, fakeLabels, sampler.ExpectedBatchSize));
             }
@@ -95,7 +97,11 @@ public sealed class LocalGanTrainer
     {
         var dOptimizer = optim.Adam(Model.Discriminator.parameters(), Settings.DiscriminatorLearningRate, Settings.Beta1, Settings.Beta2);
         var gOptimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate, Settings.Beta1, Settings.Beta2);
-        return (new DiscriminatorStep(Model.Discriminator, dOptimizer, Privacy, discriminatorNoise) { ClassLossWeight = Settings.ClassLossWeight },
+        return (new DiscriminatorStep(Model.Discriminator, dOptimizer, Privacy, discriminatorNoise)
+            {
+                ClassLossWeight = Settings.ClassLossWeight,
+                Fakes = Settings.PrivateFakes,
+            },
             new GeneratorStep(Model, gOptimizer, generatorRandom, generatorLabels, Settings.ClassLossWeight));
     }
 }

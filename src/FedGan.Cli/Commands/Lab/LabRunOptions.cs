@@ -21,6 +21,7 @@ internal sealed class LabRunOptions
     public Option<double> GLearningRate { get; } = Default("--g-lr", "Generator Adam learning rate.", 2e-4);
     public Option<double> ClassLoss { get; } = Default("--class-loss", "Weight of a classification loss read from D's label projection (D on real images, G on its own); 0 is off.", 0.0);
     public Option<double?> Epsilon { get; } = new("--dp-epsilon") { Description = "Record-level DP-SGD for D at this epsilon per site (calibrated for all planned steps); omit for no DP." };
+    public Option<string> DpFakes { get; } = Choice("--dp-fakes", "Under DP: paired (each record gets a fake of its class; the pair is clipped together) or mix (as many fakes as the expected batch, labelled from G's label mix, every row clipped alone; use with --g-labels site under label skew).", "paired", "paired", "mix");
     public Option<double> Delta { get; } = Default("--delta", "Delta of the DP guarantee.", 1e-5);
     public Option<string> Accountant { get; } = Choice("--accountant", "Accountant the DP noise is calibrated with: rdp (conservative) or pld (tighter); the report gives both epsilons.", "rdp", "rdp", "pld");
     public Option<double> Clip { get; } = Default("--clip", "Per-record gradient clipping norm C.", 1.0);
@@ -46,7 +47,7 @@ internal sealed class LabRunOptions
     public IEnumerable<Option> All() =>
     [
         Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
-        DStepsPerGStep, DLearningRate, GLearningRate, ClassLoss, Epsilon, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, GeneratorLabels, LabelNoise, AverageDecay, ImageSize, LatentDim,
+        DStepsPerGStep, DLearningRate, GLearningRate, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, GeneratorLabels, LabelNoise, AverageDecay, ImageSize, LatentDim,
         GeneratorWidth, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
     ];
 
