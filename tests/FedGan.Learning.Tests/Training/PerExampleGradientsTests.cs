@@ -48,13 +48,7 @@ public class PerExampleGradientsTests
         gradients.WriteWeightedSum(tensor(coefficients));
         var actual = SlowPerExampleReference.Flatten(discriminator.parameters().Select(p => p.grad!));
 
-        var expected = new double[actual.Length];
-        for (var i = 0; i < Records; i++)
-            for (var j = 0; j < expected.Length; j++)
-                expected[j] += coefficients[i] * reference[i][j];
-        var scale = expected.Max(Math.Abs);
-        for (var j = 0; j < expected.Length; j++)
-            Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-4 * scale, $"parameter entry {j}: expected {expected[j]}, got {actual[j]}");
+        AssertWeightedSum(reference, coefficients, actual);
     }
 
     [Theory]
@@ -80,13 +74,7 @@ public class PerExampleGradientsTests
             Assert.NotEqual(SlowPerExampleReference.Norm(withoutClassLoss[i]), norms[i], Tolerance(norms[i]));
         }
 
-        var expected = new double[actual.Length];
-        for (var i = 0; i < Records; i++)
-            for (var j = 0; j < expected.Length; j++)
-                expected[j] += coefficients[i] * reference[i][j];
-        var scale = expected.Max(Math.Abs);
-        for (var j = 0; j < expected.Length; j++)
-            Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-4 * scale, $"parameter entry {j}: expected {expected[j]}, got {actual[j]}");
+        AssertWeightedSum(reference, coefficients, actual);
     }
 
     [Fact]
@@ -96,6 +84,18 @@ public class PerExampleGradientsTests
         var owned = discriminator.Layers.SelectMany(l => l.Bias is null ? new[] { l.Weight } : [l.Weight, l.Bias]).ToHashSet();
         Assert.Equal(discriminator.parameters().Count(), owned.Count);
         Assert.All(discriminator.parameters(), p => Assert.Contains(p, owned));
+    }
+
+    /// <summary>actual must equal sum_i coefficients_i reference_i, to 1e-4 of the largest entry.</summary>
+    private static void AssertWeightedSum(float[][] reference, float[] coefficients, float[] actual)
+    {
+        var expected = new double[actual.Length];
+        for (var i = 0; i < Records; i++)
+            for (var j = 0; j < expected.Length; j++)
+                expected[j] += coefficients[i] * reference[i][j];
+        var scale = expected.Max(Math.Abs);
+        for (var j = 0; j < expected.Length; j++)
+            Assert.True(Math.Abs(expected[j] - actual[j]) <= 1e-4 * scale, $"parameter entry {j}: expected {expected[j]}, got {actual[j]}");
     }
 
     private static PerExampleGradients Compute(ProjectionDiscriminator discriminator, Tensor real, Tensor fake, Tensor labels, double classLossWeight = 0)
