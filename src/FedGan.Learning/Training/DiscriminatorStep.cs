@@ -72,7 +72,9 @@ public sealed class DiscriminatorStep
         var stats = privacy is null
             ? StandardGradient(realImages, labels, fakeImages, fakeLabels)
             : PrivateGradient(realImages, labels, fakeImages, fakeLabels, privacy, expectedBatchSize);
-        if (privacy is not null || n > 0)
+        // Without DP an empty side leaves nothing to learn from (no gradient was computed); under
+        // DP the noise is added whatever the batch, as the mechanism requires.
+        if (privacy is not null || (n > 0 && fakeImages.shape[0] > 0))
             optimizer.step();
         return stats;
     }
