@@ -65,7 +65,7 @@ public sealed class DiscriminatorStep
             throw new ArgumentException($"Need one label per image, got {n} real images with {labels.shape[0]} labels and {fakeImages.shape[0]} fake images with {fakeLabels.shape[0]}.");
         if (!(expectedBatchSize > 0))
             throw new ArgumentException($"The expected batch size must be positive, not {expectedBatchSize}.");
-        if (privacy is not null && Fakes == PrivateFakes.PairedWithRecords && (fakeImages.shape[0] != n || !fakeLabels.eq(labels).all().item<bool>()))
+        if (privacy is not null && Fakes == PrivateFakes.PairedWithRecords && !SameLabels(labels, fakeImages, fakeLabels))
             throw new ArgumentException($"Fakes paired with records need one fake per record with the record's label, got {fakeImages.shape[0]} fakes for {n} records.");
 
         using var scope = NewDisposeScope();
@@ -138,6 +138,13 @@ public sealed class DiscriminatorStep
 
         return stats;
     }
+
+    /// <summary>
+    /// Whether the fakes are one per record with the record's label; the trainer passes the
+    /// records' own label tensor, which spares comparing element by element (a sync per step).
+    /// </summary>
+    private static bool SameLabels(Tensor labels, Tensor fakeImages, Tensor fakeLabels) =>
+        fakeImages.shape[0] == labels.shape[0] && (ReferenceEquals(fakeLabels, labels) || fakeLabels.eq(labels).all().item<bool>());
 
     /// <summary>D's scores on [real rows; fake rows] and each row's loss, real rows and fake rows apart.</summary>
     private (Tensor Scores, Tensor RealLoss, Tensor FakeLoss) RowLosses(Tensor realImages, Tensor labels, Tensor fakeImages, Tensor fakeLabels,

@@ -5,13 +5,6 @@ namespace FedGan.Learning.Training;
 /// <summary>The non-saturating GAN losses (Goodfellow et al. 2014) written with softplus for stability.</summary>
 public static class GanLosses
 {
-    /// <summary>
-    /// D's loss per row for scores laid out as [real rows; fake rows]: -log sigmoid(s) on real
-    /// rows, -log(1 - sigmoid(s)) on fake rows.
-    /// </summary>
-    public static Tensor DiscriminatorPerRow(Tensor scores, long realRows) =>
-        cat([RealRows(scores.narrow(0, 0, realRows)), FakeRows(scores.narrow(0, realRows, scores.shape[0] - realRows))]);
-
     /// <summary>D's loss on real images' scores, per row: -log sigmoid(s).</summary>
     public static Tensor RealRows(Tensor realScores) => nn.functional.softplus(-realScores);
 

@@ -105,17 +105,21 @@ public class PerExampleGradientsTests
         if (classLossWeight == 0)
         {
             var scores = discriminator.Score(cat([real, fake]), cat([labels, labels]), activations);
-            loss = GanLosses.DiscriminatorPerRow(scores, real.shape[0]).sum();
+            loss = PairLoss(scores, real.shape[0]);
         }
         else
         {
             var (scores, classLogits) = discriminator.ScoreAndClassify(cat([real, fake]), cat([labels, labels]), activations);
-            loss = GanLosses.DiscriminatorPerRow(scores, real.shape[0]).sum()
+            loss = PairLoss(scores, real.shape[0])
                 + classLossWeight * GanLosses.ClassificationPerRow(classLogits.narrow(0, 0, real.shape[0]), labels).sum();
         }
 
         return PerExampleGradients.Compute(activations, loss, rowsPerRecord: 2);
     }
+
+    /// <summary>D's loss summed over [real rows; fake rows], n of each.</summary>
+    private static Tensor PairLoss(Tensor scores, long n) =>
+        GanLosses.RealRows(scores.narrow(0, 0, n)).sum() + GanLosses.FakeRows(scores.narrow(0, n, n)).sum();
 
     internal static (ProjectionDiscriminator, Tensor Real, Tensor Fake, Tensor Labels) TinyProblem(int imageSize, int seed)
     {
