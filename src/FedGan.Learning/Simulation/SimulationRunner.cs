@@ -87,6 +87,8 @@ public static class SimulationRunner
                     ModelTensors.Import(participant.Model, globalTensors);
                     if (settings.FreshLocalOptimizers && round > 1)
                         participant.Trainer.RestartOptimizers();
+                    else if (settings.FreshGeneratorOptimizer && round > 1)
+                        participant.Trainer.RestartGeneratorOptimizer();
                     local.Add(participant.Trainer.Train(settings.LocalSteps, steps.Tick));
                     var update = ModelUpdate.Between(ModelTensors.Export(participant.Model), globalTensors);
                     updateNorms.Add(settings.UpdateClipNorm is { } bound ? update.ClipToNorm(bound).NormBefore : update.L2Norm());

@@ -64,6 +64,12 @@ public sealed record SimulationSettings
     /// </summary>
     public bool FreshLocalOptimizers { get; init; }
 
+    /// <summary>
+    /// Federated: each site starts every round with a fresh Adam for G only; D's moments carry
+    /// over (see <see cref="LocalGanTrainer.RestartGeneratorOptimizer"/>).
+    /// </summary>
+    public bool FreshGeneratorOptimizer { get; init; }
+
     /// <summary>Server learning rate: the global model moves by this times the average update (or the velocity).</summary>
     public double ServerLearningRate { get; init; } = 1;
 
@@ -124,7 +130,9 @@ public sealed record SimulationSettings
             throw new ArgumentException($"The server learning rate must be a positive number, not {ServerLearningRate}.");
         if (!(ServerMomentum is >= 0 and < 1))
             throw new ArgumentException($"The server momentum must lie in [0, 1), not {ServerMomentum}.");
-        if ((ServerLearningRate != 1 || ServerMomentum > 0 || FreshLocalOptimizers) && Mode != TrainingMode.Federated)
+        if (FreshLocalOptimizers && FreshGeneratorOptimizer)
+            throw new ArgumentException("Fresh local optimizers already restart G's: ask for one or the other.");
+        if ((ServerLearningRate != 1 || ServerMomentum > 0 || FreshLocalOptimizers || FreshGeneratorOptimizer) && Mode != TrainingMode.Federated)
             throw new ArgumentException("A server learning rate or momentum, or fresh local optimizers each round, only apply to federated runs.");
         if (!(LabelHistogramNoise >= 0) || !double.IsFinite(LabelHistogramNoise))
             throw new ArgumentException($"The label histogram noise must be a finite number >= 0, not {LabelHistogramNoise}.");

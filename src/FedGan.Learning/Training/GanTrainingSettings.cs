@@ -14,7 +14,8 @@ public sealed record GanTrainingSettings(
     int DiscriminatorStepsPerGeneratorStep = 1,
     double DiscriminatorLearningRate = 2e-4,
     double GeneratorLearningRate = 2e-4,
-    double Beta1 = 0.5,
+    double DiscriminatorBeta1 = 0.5,
+    double GeneratorBeta1 = 0.5,
     double Beta2 = 0.999,
     double ClassLossWeight = 0,
     PrivateFakes PrivateFakes = PrivateFakes.PairedWithRecords)
@@ -29,7 +30,7 @@ public sealed record GanTrainingSettings(
             throw new ArgumentException($"Discriminator steps per generator step must be at least 1, not {DiscriminatorStepsPerGeneratorStep}.");
         if (!(DiscriminatorLearningRate > 0) || !(GeneratorLearningRate > 0))
             throw new ArgumentException("Learning rates must be positive.");
-        if (!(Beta1 is >= 0 and < 1) || !(Beta2 is >= 0 and < 1))
+        if (!(DiscriminatorBeta1 is >= 0 and < 1) || !(GeneratorBeta1 is >= 0 and < 1) || !(Beta2 is >= 0 and < 1))
             throw new ArgumentException("Adam's betas must lie in [0, 1).");
         if (!(ClassLossWeight >= 0) || double.IsInfinity(ClassLossWeight))
             throw new ArgumentException($"The class loss weight must be zero or a finite positive number, not {ClassLossWeight}.");

@@ -64,6 +64,12 @@ public sealed class LocalGanTrainer
     /// </summary>
     public void RestartOptimizers() => (discriminatorStep, generatorStep) = NewSteps();
 
+    /// <summary>
+    /// Starts only G's Adam afresh. G's gradients carry no DP noise, while D's moments under
+    /// DP-SGD hold the running scale of its noise, which a restart throws away.
+    /// </summary>
+    public void RestartGeneratorOptimizer() => generatorStep = NewGeneratorStep();
+
     public TrainingProgress Train(int discriminatorSteps, Action? afterEachStep = null)
     {
         if (discriminatorSteps < 0)
@@ -93,15 +99,21 @@ public sealed class LocalGanTrainer
         return progress;
     }
 
-    private (DiscriminatorStep, GeneratorStep) NewSteps()
+    private (DiscriminatorStep, GeneratorStep) NewSteps() => (NewDiscriminatorStep(), NewGeneratorStep());
+
+    private DiscriminatorStep NewDiscriminatorStep()
     {
-        var dOptimizer = optim.Adam(Model.Discriminator.parameters(), Settings.DiscriminatorLearningRate, Settings.Beta1, Settings.Beta2);
-        var gOptimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate, Settings.Beta1, Settings.Beta2);
-        return (new DiscriminatorStep(Model.Discriminator, dOptimizer, Privacy, discriminatorNoise)
-            {
-                ClassLossWeight = Settings.ClassLossWeight,
-                Fakes = Settings.PrivateFakes,
-            },
-            new GeneratorStep(Model, gOptimizer, generatorRandom, generatorLabels, Settings.ClassLossWeight));
+        var optimizer = optim.Adam(Model.Discriminator.parameters(), Settings.DiscriminatorLearningRate, Settings.DiscriminatorBeta1, Settings.Beta2);
+        return new DiscriminatorStep(Model.Discriminator, optimizer, Privacy, discriminatorNoise)
+        {
+            ClassLossWeight = Settings.ClassLossWeight,
+            Fakes = Settings.PrivateFakes,
+        };
+    }
+
+    private GeneratorStep NewGeneratorStep()
+    {
+        var optimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate, Settings.GeneratorBeta1, Settings.Beta2);
+        return new GeneratorStep(Model, optimizer, generatorRandom, generatorLabels, Settings.ClassLossWeight);
     }
 }

@@ -25,6 +25,46 @@ public class LocalGanTrainerTests
             "without a restart most steps should differ from Adam's first step");
     }
 
+    [Fact]
+    public void Restarting_only_the_generator_keeps_the_discriminators_moments()
+    {
+        // One D step and one G step after the restart: G's is Adam's first step again (every
+        // weight with a gradient moves by the learning rate), D's is not.
+        manual_seed(3);
+        using var model = new ConditionalGan(new GanArchitecture(GeneratorWidth: 16, DiscriminatorWidth: 8));
+        using var data = new TrainingImages(FashionMnist.LoadTrain().Subset(Enumerable.Range(0, 300).ToArray()));
+        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorLearningRate: LearningRate, GeneratorLearningRate: LearningRate);
+        var trainer = new LocalGanTrainer(model, data, settings, null, seed: 11);
+        trainer.Train(5);
+        trainer.RestartGeneratorOptimizer();
+
+        var dWeight = model.Discriminator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
+        var gWeight = model.Generator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
+        using var dBefore = dWeight.detach().clone();
+        using var gBefore = gWeight.detach().clone();
+        trainer.Train(1);
+        using var dChange = (dWeight.detach() - dBefore).abs().flatten();
+        using var gChange = (gWeight.detach() - gBefore).abs().flatten();
+        var g = gChange.data<float>().ToArray();
+        var d = dChange.data<float>().ToArray();
+
+        // |step| = lr |g| / (|g| + 1e-8): weights whose gradient is below about 1e-6 move a little less.
+        var moved = g.Where(c => c > 0).ToArray();
+        Assert.True(moved.Length > g.Length / 2, $"only {moved.Length} of {g.Length} of G's weights moved");
+        Assert.All(moved, c => Assert.True(c <= LearningRate * 1.01, $"a first Adam step of {c} exceeds the learning rate"));
+        Assert.True(moved.Count(c => Math.Abs(c - LearningRate) <= LearningRate * 1e-2) > 0.95 * moved.Length,
+            "most of G's weights should move by the learning rate");
+        Assert.True(d.Count(c => c > 0 && Math.Abs(c - LearningRate) > LearningRate * 1e-2) > d.Length / 4,
+            "D's moments carried over, so most of its steps should differ from Adam's first step");
+    }
+
+    [Theory]
+    [InlineData(1.0, 0.5)]
+    [InlineData(0.5, -0.1)]
+    public void Adam_momentum_outside_zero_to_one_is_refused(double discriminatorBeta1, double generatorBeta1) =>
+        Assert.Throws<ArgumentException>(() =>
+            new GanTrainingSettings(DiscriminatorBeta1: discriminatorBeta1, GeneratorBeta1: generatorBeta1).Validate());
+
     private static float[] ChangesOfOneStepAfterTraining(bool restart)
     {
         manual_seed(3);

@@ -19,6 +19,7 @@ internal sealed class LabRunOptions
     public Option<int> DStepsPerGStep { get; } = Default("--d-steps-per-g-step", "Discriminator steps between generator steps.", 1);
     public Option<double> DLearningRate { get; } = Default("--d-lr", "Discriminator Adam learning rate.", 2e-4);
     public Option<double> GLearningRate { get; } = Default("--g-lr", "Generator Adam learning rate.", 2e-4);
+    public Option<double> DBeta1 { get; } = Default("--d-beta1", "Discriminator Adam beta1 (momentum); under DP a larger value averages the noise of more steps.", 0.5);
     public Option<double> ClassLoss { get; } = Default("--class-loss", "Weight of a classification loss read from D's label projection (D on real images, G on its own); 0 is off.", 0.0);
     public Option<double?> Epsilon { get; } = new("--dp-epsilon") { Description = "Record-level DP-SGD for D at this epsilon per site (calibrated for all planned steps); omit for no DP." };
     public Option<string> DpFakes { get; } = Choice("--dp-fakes", "Under DP: paired (each record gets a fake of its class; the pair is clipped together) or mix (as many fakes as the expected batch, labelled from G's label mix, every row clipped alone; use with --g-labels site under label skew).", "paired", "paired", "mix");
@@ -30,6 +31,7 @@ internal sealed class LabRunOptions
     public Option<double> ServerLearningRate { get; } = Default("--server-lr", "Federated: the global model moves by this times the average update.", 1.0);
     public Option<double> ServerMomentum { get; } = Default("--server-momentum", "Federated: server momentum beta (FedAvgM); 0 is plain FedAvg.", 0.0);
     public Option<bool> FreshLocalOptimizers { get; } = new("--fresh-local-optimizer") { Description = "Federated: each site starts every round with fresh Adam moments, as the edge trainer does." };
+    public Option<bool> FreshGeneratorOptimizer { get; } = new("--fresh-generator-optimizer") { Description = "Federated: each site starts every round with a fresh Adam for G only (D's moments carry over)." };
     public Option<string> GeneratorLabels { get; } = Choice("--g-labels", "Labels of G's images at each site: uniform, or site (in the site's own class proportions; under DP from a noised histogram whose cost is counted in epsilon).", "uniform", "uniform", "site");
     public Option<double> LabelNoise { get; } = Default("--label-noise", "Under DP with --g-labels site: standard deviation of the noise on each class count.", 50.0);
     public Option<double?> AverageDecay { get; } = new("--average-decay") { Description = "Score an exponential moving average of the weights over rounds with this decay (the last iterate is scored too)." };
@@ -47,7 +49,7 @@ internal sealed class LabRunOptions
     public IEnumerable<Option> All() =>
     [
         Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
-        DStepsPerGStep, DLearningRate, GLearningRate, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, GeneratorLabels, LabelNoise, AverageDecay, ImageSize, LatentDim,
+        DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, GeneratorLabels, LabelNoise, AverageDecay, ImageSize, LatentDim,
         GeneratorWidth, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
     ];
 
