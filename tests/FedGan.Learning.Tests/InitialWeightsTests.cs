@@ -2,6 +2,13 @@ using FedGan.Learning.Models;
 
 namespace FedGan.Learning.Tests;
 
+/// <summary>
+/// Module constructors draw from torch's process-wide generator, which the other test classes
+/// use too (seeding it, drawing from it) while they run in parallel; <see cref="InitialWeights"/>
+/// holds that generator only against its own callers. So these tests run alone.
+/// </summary>
+[CollectionDefinition(nameof(InitialWeightsTests), DisableParallelization = true)]
+[Collection(nameof(InitialWeightsTests))]
 public class InitialWeightsTests
 {
     [Fact]

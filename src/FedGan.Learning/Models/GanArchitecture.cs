@@ -9,12 +9,14 @@ namespace FedGan.Learning.Models;
 /// <param name="LatentDim">Length of the generator's noise vector z.</param>
 /// <param name="GeneratorWidth">Channels of the generator's last hidden layer; earlier layers double it.</param>
 /// <param name="DiscriminatorWidth">Channels of the discriminator's first layer; later layers double it.</param>
+/// <param name="GeneratorClassNorm">G's normalisation layers also take the label (per-class scale and shift; see <see cref="GeneratorNorm"/>).</param>
 public sealed record GanArchitecture(
     int ImageSize = 28,
     int Classes = 10,
     int LatentDim = 64,
     int GeneratorWidth = 32,
-    int DiscriminatorWidth = 16)
+    int DiscriminatorWidth = 16,
+    bool GeneratorClassNorm = false)
 {
     public static GanArchitecture Default { get; } = new();
 

@@ -21,6 +21,7 @@ public static class GanArchitectureMetadata
             [Prefix + "latent_dim"] = Format(architecture.LatentDim),
             [Prefix + "generator_width"] = Format(architecture.GeneratorWidth),
             [Prefix + "discriminator_width"] = Format(architecture.DiscriminatorWidth),
+            [Prefix + "generator_class_norm"] = architecture.GeneratorClassNorm ? "true" : "false",
         };
     }
 
@@ -36,7 +37,19 @@ public static class GanArchitectureMetadata
                 : throw new ArgumentException($"'{Prefix + key}' in the file's metadata is '{text}', not a whole number.");
         }
 
-        return new GanArchitecture(Read("image_size"), Read("classes"), Read("latent_dim"), Read("generator_width"), Read("discriminator_width")).Validate();
+        // Files written before G could take the label in its norms do not have the key: plain G.
+        var classNorm = false;
+        if (metadata?.TryGetValue(Prefix + "generator_class_norm", out var flag) == true)
+        {
+            classNorm = flag switch
+            {
+                "true" => true,
+                "false" => false,
+                _ => throw new ArgumentException($"'{Prefix}generator_class_norm' in the file's metadata is '{flag}', not true or false."),
+            };
+        }
+
+        return new GanArchitecture(Read("image_size"), Read("classes"), Read("latent_dim"), Read("generator_width"), Read("discriminator_width"), classNorm).Validate();
     }
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -8,8 +8,28 @@ public class GanArchitectureMetadataTests
     public void An_architecture_survives_the_trip_through_metadata()
     {
         var architecture = new GanArchitecture(ImageSize: 64, Classes: 7, LatentDim: 100, GeneratorWidth: 48, DiscriminatorWidth: 24);
+        var classNorm = architecture with { GeneratorClassNorm = true };
 
         Assert.Equal(architecture, GanArchitectureMetadata.FromMetadata(GanArchitectureMetadata.ToMetadata(architecture)));
+        Assert.Equal(classNorm, GanArchitectureMetadata.FromMetadata(GanArchitectureMetadata.ToMetadata(classNorm)));
+    }
+
+    [Fact]
+    public void A_file_from_before_class_norms_reads_as_a_plain_generator_and_a_bad_flag_is_refused()
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["fedgan.architecture.image_size"] = "28",
+            ["fedgan.architecture.classes"] = "10",
+            ["fedgan.architecture.latent_dim"] = "64",
+            ["fedgan.architecture.generator_width"] = "32",
+            ["fedgan.architecture.discriminator_width"] = "16",
+        };
+        Assert.False(GanArchitectureMetadata.FromMetadata(metadata).GeneratorClassNorm);
+
+        metadata["fedgan.architecture.generator_class_norm"] = "yes";
+        var error = Assert.Throws<ArgumentException>(() => GanArchitectureMetadata.FromMetadata(metadata));
+        Assert.Contains("generator_class_norm", error.Message);
     }
 
     [Fact]

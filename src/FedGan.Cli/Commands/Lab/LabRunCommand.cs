@@ -76,7 +76,7 @@ public static class LabRunCommand
         RareClassPrevalence = p.GetValue(o.RarePrevalence),
         Rounds = p.GetValue(o.Rounds),
         LocalSteps = p.GetValue(o.LocalSteps),
-        Architecture = new GanArchitecture(p.GetValue(o.ImageSize), FashionMnist.ClassNames.Count, p.GetValue(o.LatentDim), p.GetValue(o.GeneratorWidth), p.GetValue(o.DiscriminatorWidth)),
+        Architecture = new GanArchitecture(p.GetValue(o.ImageSize), FashionMnist.ClassNames.Count, p.GetValue(o.LatentDim), p.GetValue(o.GeneratorWidth), p.GetValue(o.DiscriminatorWidth), p.GetValue(o.GeneratorClassNorm)),
         Training = new GanTrainingSettings(p.GetValue(o.BatchSize), p.GetValue(o.GeneratorBatch), p.GetValue(o.DStepsPerGStep), p.GetValue(o.DLearningRate), p.GetValue(o.GLearningRate),
             DiscriminatorBeta1: p.GetValue(o.DBeta1),
             ClassLossWeight: p.GetValue(o.ClassLoss),

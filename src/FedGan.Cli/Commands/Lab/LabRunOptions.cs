@@ -38,6 +38,7 @@ internal sealed class LabRunOptions
     public Option<int> ImageSize { get; } = Default("--image-size", "28 (native) or 64 (images upscaled bilinearly).", 28);
     public Option<int> LatentDim { get; } = Default("--latent-dim", "Length of G's noise vector.", 64);
     public Option<int> GeneratorWidth { get; } = Default("--g-width", "Channels of G's last hidden layer.", 32);
+    public Option<bool> GeneratorClassNorm { get; } = new("--g-class-norm") { Description = "G's normalisation layers take the label too (a per-class scale and shift)." };
     public Option<int> DiscriminatorWidth { get; } = Default("--d-width", "Channels of D's first layer.", 16);
     public Option<int> TstrImages { get; } = Default("--tstr-images", "Synthetic images the TSTR classifier trains on.", 10_000);
     public Option<int> TstrEpochs { get; } = Default("--tstr-epochs", "Epochs of TSTR classifier training.", 5);
@@ -50,7 +51,7 @@ internal sealed class LabRunOptions
     [
         Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
         DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, GeneratorLabels, LabelNoise, AverageDecay, ImageSize, LatentDim,
-        GeneratorWidth, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
+        GeneratorWidth, GeneratorClassNorm, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
     ];
 
     private static Option<T> Default<T>(string name, string description, T value) =>
