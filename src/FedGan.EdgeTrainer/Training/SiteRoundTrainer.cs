@@ -15,7 +15,9 @@ namespace FedGan.EdgeTrainer.Training;
 /// <summary>
 /// Trains one round at this site: starts from the verified global weights (or the last checkpoint),
 /// takes the task's DP-SGD discriminator steps with generator steps between them, and writes the
-/// clipped (and optionally noised) update local - global to the workspace.
+/// clipped (and optionally noised) update local - global to the workspace. Adam's state carries
+/// over from this site's previous round of the study (see <see cref="OptimizerStateStore"/>) and
+/// is checkpointed with the weights.
 /// </summary>
 public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeMetrics metrics, ILogger<SiteRoundTrainer> logger)
 {
@@ -48,6 +50,10 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
         // The seed drives Poisson sampling and the DP noise: it must be unpredictable to anyone else.
         var seed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         var trainer = new LocalGanTrainer(model, data, settings, new DpSgdSettings(task.Privacy.NoiseMultiplier, task.Privacy.ClippingBound), seed);
+        var fingerprint = OptimizerStateStore.Fingerprint.Of(architecture, settings);
+        var checkpointOptimizers = OptimizerStateStore.ForCheckpoint(workspace);
+        var studyOptimizers = OptimizerStateStore.ForStudy(options.Value.StateDirectory, task.StudyId);
+        RestoreOptimizers(trainer, fingerprint, stepsDone > 0 ? checkpointOptimizers : studyOptimizers, task);
 
         var clipped = new List<double>();
         var watch = Stopwatch.StartNew();
@@ -63,6 +69,7 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
 
             stepsDone += chunk;
             ModelTensors.Save(model, workspace.Checkpoint);
+            checkpointOptimizers.Save(trainer, fingerprint, task.Round);
             workspace.SaveCheckpointSteps(stepsDone);
             progress?.Report(stepsDone);
         }
@@ -85,6 +92,7 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
         TaskWorkspace.AtomicWriteBytes(workspace.Update, update.ToSafetensors(metadata, dtype));
         var summary = new TrainedUpdate(images.Count, clip.NormBefore, update.L2Norm(), clipped.Count == 0 ? null : clipped.Average());
         workspace.SaveUpdateSummary(summary);
+        studyOptimizers.Save(trainer, fingerprint, task.Round);
 
         metrics.RoundTrained(task.StudyId, watch.Elapsed, summary);
         activity?.SetTag("fedgan.round", task.Round);
@@ -92,5 +100,14 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
         logger.LogInformation("Trained round {Round} of study {StudyId}: {Steps} steps in {Seconds:F1} s, update norm {Norm:F3} (clipped from {Before:F3})",
             task.Round, task.StudyId, task.Training.LocalSteps, watch.Elapsed.TotalSeconds, summary.NormAfterClip, summary.NormBeforeClip);
         return summary;
+    }
+
+    private void RestoreOptimizers(LocalGanTrainer trainer, OptimizerStateStore.Fingerprint fingerprint, OptimizerStateStore store, TrainingTask task)
+    {
+        var (afterRound, whyFresh) = store.TryRestore(trainer, fingerprint);
+        if (afterRound is { } round)
+            logger.LogInformation("Round {Round} of study {StudyId} continues with the optimizer state saved in round {SavedRound}", task.Round, task.StudyId, round);
+        else
+            logger.LogInformation("Round {Round} of study {StudyId} starts with fresh optimizers: {Reason}", task.Round, task.StudyId, whyFresh);
     }
 }

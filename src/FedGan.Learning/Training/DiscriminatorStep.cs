@@ -40,6 +40,9 @@ public sealed class DiscriminatorStep
         parameterCount = parameters.Sum(p => p.numel());
     }
 
+    /// <summary>D's optimiser, whose state the trainer saves and restores.</summary>
+    internal optim.Optimizer Optimizer => optimizer;
+
     public PerExampleNormMethod NormMethod { get; init; } = PerExampleNormMethod.Automatic;
 
     /// <summary>

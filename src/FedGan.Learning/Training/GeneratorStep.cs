@@ -14,6 +14,9 @@ public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimize
 {
     private readonly Parameter[] parameters = model.Generator.parameters().ToArray();
 
+    /// <summary>G's optimiser, whose state the trainer saves and restores.</summary>
+    internal optim.Optimizer Optimizer => optimizer;
+
     /// <summary>Updates G and returns its mean loss on the batch.</summary>
     public double Take(int batchSize)
     {

@@ -58,6 +58,54 @@ public class LocalGanTrainerTests
             "D's moments carried over, so most of its steps should differ from Adam's first step");
     }
 
+    [Fact]
+    public void A_trainer_that_loads_saved_optimizers_continues_with_their_moments()
+    {
+        // A site's trainer for the next round is a new object: with the saved state loaded its
+        // first D step is not Adam's first step (which would move every weight by the learning
+        // rate), and D's moments and step count are those that were saved.
+        manual_seed(3);
+        using var model = new ConditionalGan(new GanArchitecture(GeneratorWidth: 16, DiscriminatorWidth: 8));
+        using var data = new TrainingImages(FashionMnist.LoadTrain().Subset(Enumerable.Range(0, 300).ToArray()));
+        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: 2,
+            DiscriminatorLearningRate: LearningRate, GeneratorLearningRate: LearningRate);
+        var folder = Directory.CreateTempSubdirectory("fedgan-optimizers-").FullName;
+        try
+        {
+            var first = new LocalGanTrainer(model, data, settings, null, seed: 11);
+            first.Train(6);
+            first.SaveOptimizers(Path.Combine(folder, "d.adam"), Path.Combine(folder, "g.adam"));
+            var saved = AdamState(first);
+
+            var next = new LocalGanTrainer(model, data, settings, null, seed: 12);
+            next.LoadOptimizers(Path.Combine(folder, "d.adam"), Path.Combine(folder, "g.adam"));
+            var loaded = AdamState(next);
+            Assert.Equal(saved.Step, loaded.Step);
+            Assert.Equal(6, loaded.Step);
+            Assert.True(saved.Moments.SequenceEqual(loaded.Moments), "the loaded moments differ from the saved ones");
+
+            var weight = model.Discriminator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
+            using var before = weight.detach().clone();
+            next.Train(1);
+            using var change = (weight.detach() - before).abs().flatten();
+            var changes = change.data<float>().ToArray();
+            Assert.True(changes.Count(c => c > 0 && Math.Abs(c - LearningRate) > LearningRate * 1e-2) > changes.Length / 4,
+                "with the moments loaded most steps should differ from Adam's first step");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>D's first parameter's Adam step count and first moment, read from the optimizer.</summary>
+    private static (long Step, float[] Moments) AdamState(LocalGanTrainer trainer)
+    {
+        var optimizer = (TorchSharp.Modules.OptimizerHelper)trainer.DiscriminatorOptimizer;
+        var state = (TorchSharp.Modules.Adam.State)optimizer.state_dict().State[0];
+        return (state.step, state.exp_avg.flatten().data<float>().ToArray());
+    }
+
     [Theory]
     [InlineData(1.0, 0.5)]
     [InlineData(0.5, -0.1)]
