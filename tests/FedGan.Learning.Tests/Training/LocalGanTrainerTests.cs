@@ -5,6 +5,12 @@ using static TorchSharp.torch;
 
 namespace FedGan.Learning.Tests.Training;
 
+/// <summary>
+/// What happens to the optimisers between rounds. Adam's first step from zero moments moves every
+/// coordinate with a gradient by the learning rate times the sign of that gradient (bias
+/// correction makes m / sqrt(v) = g / |g|; Kingma and Ba 2015). Later steps, with moments carried
+/// over, do not: so whether a trainer starts afresh shows in the step it takes next.
+/// </summary>
 public class LocalGanTrainerTests
 {
     private const double LearningRate = 1e-3;
@@ -12,98 +18,67 @@ public class LocalGanTrainerTests
     [Fact]
     public void After_a_restart_the_next_step_is_adams_first_step_again()
     {
-        // Adam's first step from zero moments moves every coordinate with a gradient by the learning
-        // rate times the sign of that gradient (bias correction makes m / sqrt(v) = g / |g|). Later
-        // steps, with moments carried over, do not: so a restart shows in the step after it.
-        var restarted = ChangesOfOneStepAfterTraining(restart: true);
-        var carried = ChangesOfOneStepAfterTraining(restart: false);
+        // D steps only (no G step within these), so only D's optimiser is observed.
+        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: 100, DiscriminatorLearningRate: LearningRate);
+        float[] DiscriminatorStepAfterTraining(bool restart)
+        {
+            using var model = NewModel();
+            using var data = NewData();
+            var trainer = new LocalGanTrainer(model, data, settings, null, seed: 11);
+            trainer.Train(5);
+            if (restart)
+                trainer.RestartOptimizers();
+            return ChangesOfOneStep(model, trainer).D;
+        }
 
-        var moved = restarted.Where(c => c > 0).ToArray();
-        Assert.True(moved.Length > restarted.Length / 2, $"only {moved.Length} of {restarted.Length} weights moved");
-        Assert.All(moved, c => Assert.Equal(LearningRate, c, LearningRate * 1e-2));
-        Assert.True(carried.Count(c => c > 0 && Math.Abs(c - LearningRate) > LearningRate * 1e-2) > carried.Length / 4,
-            "without a restart most steps should differ from Adam's first step");
+        AssertAdamsFirstStep(DiscriminatorStepAfterTraining(restart: true), "D after a restart");
+        AssertNotAdamsFirstStep(DiscriminatorStepAfterTraining(restart: false), "D without a restart");
     }
 
     [Fact]
     public void Restarting_only_the_generator_keeps_the_discriminators_moments()
     {
-        // One D step and one G step after the restart: G's is Adam's first step again (every
-        // weight with a gradient moves by the learning rate), D's is not.
-        manual_seed(3);
-        using var model = new ConditionalGan(new GanArchitecture(GeneratorWidth: 16, DiscriminatorWidth: 8));
-        using var data = new TrainingImages(FashionMnist.LoadTrain().Subset(Enumerable.Range(0, 300).ToArray()));
-        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorLearningRate: LearningRate, GeneratorLearningRate: LearningRate);
-        var trainer = new LocalGanTrainer(model, data, settings, null, seed: 11);
+        // One D step and one G step after the restart: G's is Adam's first step again, D's is not.
+        using var model = NewModel();
+        using var data = NewData();
+        var trainer = new LocalGanTrainer(model, data, Settings(), null, seed: 11);
         trainer.Train(5);
         trainer.RestartGeneratorOptimizer();
 
-        var dWeight = model.Discriminator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
-        var gWeight = model.Generator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
-        using var dBefore = dWeight.detach().clone();
-        using var gBefore = gWeight.detach().clone();
-        trainer.Train(1);
-        using var dChange = (dWeight.detach() - dBefore).abs().flatten();
-        using var gChange = (gWeight.detach() - gBefore).abs().flatten();
-        var g = gChange.data<float>().ToArray();
-        var d = dChange.data<float>().ToArray();
+        var (d, g) = ChangesOfOneStep(model, trainer);
 
-        // |step| = lr |g| / (|g| + 1e-8): weights whose gradient is below about 1e-6 move a little less.
-        var moved = g.Where(c => c > 0).ToArray();
-        Assert.True(moved.Length > g.Length / 2, $"only {moved.Length} of {g.Length} of G's weights moved");
-        Assert.All(moved, c => Assert.True(c <= LearningRate * 1.01, $"a first Adam step of {c} exceeds the learning rate"));
-        Assert.True(moved.Count(c => Math.Abs(c - LearningRate) <= LearningRate * 1e-2) > 0.95 * moved.Length,
-            "most of G's weights should move by the learning rate");
-        Assert.True(d.Count(c => c > 0 && Math.Abs(c - LearningRate) > LearningRate * 1e-2) > d.Length / 4,
-            "D's moments carried over, so most of its steps should differ from Adam's first step");
+        AssertAdamsFirstStep(g, "G after its restart");
+        AssertNotAdamsFirstStep(d, "D, whose moments carried over");
     }
 
     [Fact]
     public void A_trainer_that_loads_saved_optimizers_continues_with_their_moments()
     {
-        // A site's trainer for the next round is a new object: with the saved state loaded its
-        // first D step is not Adam's first step (which would move every weight by the learning
-        // rate), and D's moments and step count are those that were saved.
-        manual_seed(3);
-        using var model = new ConditionalGan(new GanArchitecture(GeneratorWidth: 16, DiscriminatorWidth: 8));
-        using var data = new TrainingImages(FashionMnist.LoadTrain().Subset(Enumerable.Range(0, 300).ToArray()));
-        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: 2,
-            DiscriminatorLearningRate: LearningRate, GeneratorLearningRate: LearningRate);
+        // A site's trainer for the next round is a new object: with the saved state loaded, D's
+        // moments and step count are those that were saved, and its first step is not Adam's first.
+        using var model = NewModel();
+        using var data = NewData();
         var folder = Directory.CreateTempSubdirectory("fedgan-optimizers-").FullName;
         try
         {
-            var first = new LocalGanTrainer(model, data, settings, null, seed: 11);
+            var first = new LocalGanTrainer(model, data, Settings(), null, seed: 11);
             first.Train(6);
             first.SaveOptimizers(Path.Combine(folder, "d.adam"), Path.Combine(folder, "g.adam"));
             var saved = AdamState(first);
 
-            var next = new LocalGanTrainer(model, data, settings, null, seed: 12);
+            var next = new LocalGanTrainer(model, data, Settings(), null, seed: 12);
             next.LoadOptimizers(Path.Combine(folder, "d.adam"), Path.Combine(folder, "g.adam"));
             var loaded = AdamState(next);
-            Assert.Equal(saved.Step, loaded.Step);
-            Assert.Equal(6, loaded.Step);
-            Assert.True(saved.Moments.SequenceEqual(loaded.Moments), "the loaded moments differ from the saved ones");
 
-            var weight = model.Discriminator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
-            using var before = weight.detach().clone();
-            next.Train(1);
-            using var change = (weight.detach() - before).abs().flatten();
-            var changes = change.data<float>().ToArray();
-            Assert.True(changes.Count(c => c > 0 && Math.Abs(c - LearningRate) > LearningRate * 1e-2) > changes.Length / 4,
-                "with the moments loaded most steps should differ from Adam's first step");
+            Assert.Equal(6, saved.Step);
+            Assert.Equal(saved.Step, loaded.Step);
+            Assert.True(saved.Moments.SequenceEqual(loaded.Moments), "the loaded moments differ from the saved ones");
+            AssertNotAdamsFirstStep(ChangesOfOneStep(model, next).D, "D with its moments loaded");
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    /// <summary>D's first parameter's Adam step count and first moment, read from the optimizer.</summary>
-    private static (long Step, float[] Moments) AdamState(LocalGanTrainer trainer)
-    {
-        var optimizer = (TorchSharp.Modules.OptimizerHelper)trainer.DiscriminatorOptimizer;
-        var state = (TorchSharp.Modules.Adam.State)optimizer.state_dict().State[0];
-        return (state.step, state.exp_avg.flatten().data<float>().ToArray());
     }
 
     [Theory]
@@ -113,23 +88,49 @@ public class LocalGanTrainerTests
         Assert.Throws<ArgumentException>(() =>
             new GanTrainingSettings(DiscriminatorBeta1: discriminatorBeta1, GeneratorBeta1: generatorBeta1).Validate());
 
-    private static float[] ChangesOfOneStepAfterTraining(bool restart)
+    private static GanTrainingSettings Settings() =>
+        new(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: 2, DiscriminatorLearningRate: LearningRate, GeneratorLearningRate: LearningRate);
+
+    private static ConditionalGan NewModel()
     {
         manual_seed(3);
-        using var model = new ConditionalGan(new GanArchitecture(GeneratorWidth: 16, DiscriminatorWidth: 8));
-        using var data = new TrainingImages(FashionMnist.LoadTrain().Subset(Enumerable.Range(0, 300).ToArray()));
-        // D steps only (no G step within these), so only D's optimiser is observed.
-        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: 100,
-            DiscriminatorLearningRate: LearningRate);
-        var trainer = new LocalGanTrainer(model, data, settings, null, seed: 11);
-        trainer.Train(5);
-        if (restart)
-            trainer.RestartOptimizers();
+        return new ConditionalGan(new GanArchitecture(GeneratorWidth: 16, DiscriminatorWidth: 8));
+    }
 
-        var weight = model.Discriminator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
-        using var before = weight.detach().clone();
+    private static TrainingImages NewData() => new(FashionMnist.LoadTrain().Subset(Enumerable.Range(0, 300).ToArray()));
+
+    /// <summary>How far each weight of D's and G's first convolution moved in one more D step (and the G step, if one falls due).</summary>
+    private static (float[] D, float[] G) ChangesOfOneStep(ConditionalGan model, LocalGanTrainer trainer)
+    {
+        var dWeight = model.Discriminator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
+        var gWeight = model.Generator.named_parameters().First(p => p.parameter.dim() == 4).parameter;
+        using var dBefore = dWeight.detach().clone();
+        using var gBefore = gWeight.detach().clone();
         trainer.Train(1);
-        using var change = (weight.detach() - before).abs().flatten();
-        return change.data<float>().ToArray();
+        using var dChange = (dWeight.detach() - dBefore).abs().flatten();
+        using var gChange = (gWeight.detach() - gBefore).abs().flatten();
+        return (dChange.data<float>().ToArray(), gChange.data<float>().ToArray());
+    }
+
+    private static void AssertAdamsFirstStep(float[] changes, string what)
+    {
+        // |step| = lr |g| / (|g| + 1e-8): weights whose gradient is below about 1e-6 move a little less.
+        var moved = changes.Where(c => c > 0).ToArray();
+        Assert.True(moved.Length > changes.Length / 2, $"{what}: only {moved.Length} of {changes.Length} weights moved");
+        Assert.All(moved, c => Assert.True(c <= LearningRate * 1.01, $"{what}: a first Adam step of {c} exceeds the learning rate"));
+        Assert.True(moved.Count(c => Math.Abs(c - LearningRate) <= LearningRate * 1e-2) > 0.95 * moved.Length,
+            $"{what}: most weights should move by the learning rate");
+    }
+
+    private static void AssertNotAdamsFirstStep(float[] changes, string what) =>
+        Assert.True(changes.Count(c => c > 0 && Math.Abs(c - LearningRate) > LearningRate * 1e-2) > changes.Length / 4,
+            $"{what}: most steps should differ from Adam's first step");
+
+    /// <summary>D's first parameter's Adam step count and first moment, read from the optimizer.</summary>
+    private static (long Step, float[] Moments) AdamState(LocalGanTrainer trainer)
+    {
+        var optimizer = (TorchSharp.Modules.OptimizerHelper)trainer.DiscriminatorOptimizer;
+        var state = (TorchSharp.Modules.Adam.State)optimizer.state_dict().State[0];
+        return (state.step, state.exp_avg.flatten().data<float>().ToArray());
     }
 }
