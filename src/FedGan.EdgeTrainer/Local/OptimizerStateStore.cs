@@ -36,9 +36,9 @@ public sealed class OptimizerStateStore
     public static OptimizerStateStore ForStudy(string stateDirectory, string studyId) =>
         new(Path.Combine(stateDirectory, "optimizers", studyId));
 
-    /// <summary>The store beside a round's checkpoint, so a resumed round continues with its moments.</summary>
-    public static OptimizerStateStore ForCheckpoint(TaskWorkspace workspace) =>
-        new(Path.Combine(workspace.Directory, "checkpoint-optimizers"));
+    /// <summary>The store in a round's checkpoint after <paramref name="steps"/>, so a resumed round continues with its moments.</summary>
+    public static OptimizerStateStore ForCheckpoint(TaskWorkspace workspace, int steps) =>
+        new(Path.Combine(workspace.CheckpointFolder(steps), "optimizers"));
 
     private string DiscriminatorFile => Path.Combine(directory, "discriminator.adam");
 

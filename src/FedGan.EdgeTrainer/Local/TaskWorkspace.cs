@@ -22,7 +22,14 @@ public sealed class TaskWorkspace
 
     public string GlobalWeights => Path.Combine(Directory, "global.safetensors");
 
-    public string Checkpoint => Path.Combine(Directory, "checkpoint.safetensors");
+    /// <summary>
+    /// The checkpoint after <paramref name="steps"/> D steps: the weights and the optimizers'
+    /// state, in a folder of its own. Which folder is the current checkpoint is said by
+    /// <see cref="CheckpointSteps"/>, written only once the folder is complete.
+    /// </summary>
+    public string CheckpointFolder(int steps) => Path.Combine(Directory, "checkpoints", $"step-{steps:D6}");
+
+    public string CheckpointWeights(int steps) => Path.Combine(CheckpointFolder(steps), "weights.safetensors");
 
     public string CheckpointSteps => Path.Combine(Directory, "checkpoint.json");
 
@@ -71,10 +78,31 @@ public sealed class TaskWorkspace
 
     public void SaveUpdateSummary(TrainedUpdate summary) => Write(UpdateSummary, summary);
 
-    public int ReadCheckpointSteps() =>
-        File.Exists(CheckpointSteps) && File.Exists(Checkpoint) ? Read<int>(CheckpointSteps) : 0;
+    /// <summary>D steps of the last complete checkpoint, 0 when there is none.</summary>
+    public int ReadCheckpointSteps()
+    {
+        if (!File.Exists(CheckpointSteps))
+            return 0;
+        var steps = Read<int>(CheckpointSteps);
+        return File.Exists(CheckpointWeights(steps)) ? steps : 0;
+    }
 
-    public void SaveCheckpointSteps(int steps) => Write(CheckpointSteps, steps);
+    /// <summary>
+    /// Makes the checkpoint after <paramref name="steps"/> (its folder complete) the current one,
+    /// then removes the others. Weights and the step count change together or not at all: a crash
+    /// between two writes cannot leave weights that have taken steps the count does not show
+    /// (on resume they would be taken again, spending privacy the round did not reserve).
+    /// </summary>
+    public void CommitCheckpoint(int steps)
+    {
+        Write(CheckpointSteps, steps);
+        var current = CheckpointFolder(steps);
+        foreach (var folder in System.IO.Directory.EnumerateDirectories(Path.Combine(Directory, "checkpoints")))
+        {
+            if (!string.Equals(Path.GetFullPath(folder), Path.GetFullPath(current), StringComparison.Ordinal))
+                System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
 
     public void MarkUploaded(string receiptJson) => AtomicWrite(Receipt, receiptJson);
 

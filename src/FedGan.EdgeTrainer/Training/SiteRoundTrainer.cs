@@ -32,7 +32,7 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
 
         using var scope = torch.NewDisposeScope();
         using var model = new ConditionalGan(architecture);
-        ModelTensors.Import(model, stepsDone > 0 ? Safetensors.Load(workspace.Checkpoint).Tensors : global);
+        ModelTensors.Import(model, stepsDone > 0 ? Safetensors.Load(workspace.CheckpointWeights(stepsDone)).Tensors : global);
         using var data = new TrainingImages(images);
         var expectedBatch = task.Privacy.SamplingRate * images.Count;
         if (expectedBatch < 1)
@@ -51,9 +51,8 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
         var seed = BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
         var trainer = new LocalGanTrainer(model, data, settings, new DpSgdSettings(task.Privacy.NoiseMultiplier, task.Privacy.ClippingBound), seed);
         var fingerprint = OptimizerStateStore.Fingerprint.Of(architecture, settings);
-        var checkpointOptimizers = OptimizerStateStore.ForCheckpoint(workspace);
         var studyOptimizers = OptimizerStateStore.ForStudy(options.Value.StateDirectory, task.StudyId);
-        RestoreOptimizers(trainer, fingerprint, stepsDone > 0 ? checkpointOptimizers : studyOptimizers, task);
+        RestoreOptimizers(trainer, fingerprint, stepsDone > 0 ? OptimizerStateStore.ForCheckpoint(workspace, stepsDone) : studyOptimizers, task);
 
         var clipped = new List<double>();
         var watch = Stopwatch.StartNew();
@@ -68,9 +67,10 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
             }
 
             stepsDone += chunk;
-            ModelTensors.Save(model, workspace.Checkpoint);
-            checkpointOptimizers.Save(trainer, fingerprint, task.Round);
-            workspace.SaveCheckpointSteps(stepsDone);
+            Directory.CreateDirectory(workspace.CheckpointFolder(stepsDone));
+            TaskWorkspace.AtomicWriteBytes(workspace.CheckpointWeights(stepsDone), Safetensors.Serialize(ModelTensors.Export(model)));
+            OptimizerStateStore.ForCheckpoint(workspace, stepsDone).Save(trainer, fingerprint, task.Round);
+            workspace.CommitCheckpoint(stepsDone);
             progress?.Report(stepsDone);
         }
 

@@ -59,8 +59,8 @@ public sealed record SimulationSettings
     public double ServerNoiseMultiplier { get; init; }
 
     /// <summary>
-    /// Federated: each site starts every round with fresh Adam moments, as the edge trainer does
-    /// (it builds a new trainer for each round's task); otherwise a site's moments carry over.
+    /// Federated: each site starts every round with fresh Adam moments; otherwise a site's moments
+    /// carry over, as the edge trainer's do (it keeps them on the hospital's disk between rounds).
     /// </summary>
     public bool FreshLocalOptimizers { get; init; }
 

@@ -60,8 +60,8 @@ public sealed class LocalGanTrainer
     public long DiscriminatorSteps { get; private set; }
 
     /// <summary>
-    /// Starts both Adam optimisers afresh (zero moments), as a hospital's edge trainer does at the
-    /// start of every round; sampling, noise and step counts carry on.
+    /// Starts both Adam optimisers afresh (zero moments); sampling, noise and step counts carry on.
+    /// (The edge trainer does not: it carries them over, see <see cref="SaveOptimizers"/>.)
     /// </summary>
     public void RestartOptimizers() => (discriminatorStep, generatorStep) = NewSteps();
 

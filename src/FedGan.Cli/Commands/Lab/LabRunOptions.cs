@@ -30,7 +30,7 @@ internal sealed class LabRunOptions
     public Option<double> ServerNoise { get; } = Default("--server-noise", "Server Gaussian noise on the average, in units of --update-clip.", 0.0);
     public Option<double> ServerLearningRate { get; } = Default("--server-lr", "Federated: the global model moves by this times the average update.", 1.0);
     public Option<double> ServerMomentum { get; } = Default("--server-momentum", "Federated: server momentum beta (FedAvgM); 0 is plain FedAvg.", 0.0);
-    public Option<bool> FreshLocalOptimizers { get; } = new("--fresh-local-optimizer") { Description = "Federated: each site starts every round with fresh Adam moments, as the edge trainer does." };
+    public Option<bool> FreshLocalOptimizers { get; } = new("--fresh-local-optimizer") { Description = "Federated: each site starts every round with fresh Adam moments (the edge trainer carries them over, as the simulator does by default)." };
     public Option<bool> FreshGeneratorOptimizer { get; } = new("--fresh-generator-optimizer") { Description = "Federated: each site starts every round with a fresh Adam for G only (D's moments carry over)." };
     public Option<string> GeneratorLabels { get; } = Choice("--g-labels", "Labels of G's images at each site: uniform, or site (in the site's own class proportions; under DP from a noised histogram whose cost is counted in epsilon).", "uniform", "uniform", "site");
     public Option<double> LabelNoise { get; } = Default("--label-noise", "Under DP with --g-labels site: standard deviation of the noise on each class count.", 50.0);
