@@ -37,11 +37,8 @@ public sealed class TaskWorkspaceCheckpointTests : IDisposable
         Assert.Equal(0, workspace.ReadCheckpointSteps());
     }
 
-    private static void WriteWeights(TaskWorkspace workspace, int steps)
-    {
-        Directory.CreateDirectory(workspace.CheckpointFolder(steps));
-        File.WriteAllText(workspace.CheckpointWeights(steps), $"weights after {steps}");
-    }
+    private static void WriteWeights(TaskWorkspace workspace, int steps) =>
+        workspace.WriteCheckpointWeights(steps, System.Text.Encoding.UTF8.GetBytes($"weights after {steps}"));
 
     public void Dispose() => Directory.Delete(stateDirectory, recursive: true);
 }

@@ -31,6 +31,13 @@ public sealed class TaskWorkspace
 
     public string CheckpointWeights(int steps) => Path.Combine(CheckpointFolder(steps), "weights.safetensors");
 
+    /// <summary>Writes the weights of the checkpoint after <paramref name="steps"/> (not yet the current one: see <see cref="CommitCheckpoint"/>).</summary>
+    public void WriteCheckpointWeights(int steps, byte[] safetensors)
+    {
+        System.IO.Directory.CreateDirectory(CheckpointFolder(steps));
+        AtomicWriteBytes(CheckpointWeights(steps), safetensors);
+    }
+
     public string CheckpointSteps => Path.Combine(Directory, "checkpoint.json");
 
     public string Update => Path.Combine(Directory, "update.safetensors");
@@ -96,10 +103,10 @@ public sealed class TaskWorkspace
     public void CommitCheckpoint(int steps)
     {
         Write(CheckpointSteps, steps);
-        var current = CheckpointFolder(steps);
+        var current = Path.GetFileName(CheckpointFolder(steps));
         foreach (var folder in System.IO.Directory.EnumerateDirectories(Path.Combine(Directory, "checkpoints")))
         {
-            if (!string.Equals(Path.GetFullPath(folder), Path.GetFullPath(current), StringComparison.Ordinal))
+            if (Path.GetFileName(folder) != current)
                 System.IO.Directory.Delete(folder, recursive: true);
         }
     }

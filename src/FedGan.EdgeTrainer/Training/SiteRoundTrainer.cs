@@ -67,8 +67,7 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
             }
 
             stepsDone += chunk;
-            Directory.CreateDirectory(workspace.CheckpointFolder(stepsDone));
-            TaskWorkspace.AtomicWriteBytes(workspace.CheckpointWeights(stepsDone), Safetensors.Serialize(ModelTensors.Export(model)));
+            workspace.WriteCheckpointWeights(stepsDone, Safetensors.Serialize(ModelTensors.Export(model)));
             OptimizerStateStore.ForCheckpoint(workspace, stepsDone).Save(trainer, fingerprint, task.Round);
             workspace.CommitCheckpoint(stepsDone);
             progress?.Report(stepsDone);
