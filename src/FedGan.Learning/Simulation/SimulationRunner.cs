@@ -95,6 +95,8 @@ public static class SimulationRunner
                     averaging.Add(update, participant.Data.Count);
                 }
 
+                if (settings.AverageOptimizerMoments)
+                    OptimizerMomentAveraging.Average(participants.Select(p => (p.Trainer, (double)p.Data.Count)).ToArray());
                 var average = averaging.Average(settings.ServerNoiseMultiplier, settings.UpdateClipNorm, serverNoise);
                 globalTensors = server.Apply(globalTensors, average);
                 smoothed?.Add(globalTensors);

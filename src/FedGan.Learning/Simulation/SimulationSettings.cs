@@ -70,6 +70,12 @@ public sealed record SimulationSettings
     /// </summary>
     public bool FreshGeneratorOptimizer { get; init; }
 
+    /// <summary>
+    /// Federated: after each round every site's Adam moments (D's and G's) are set to their
+    /// sample-weighted average across sites (see <see cref="OptimizerMomentAveraging"/>).
+    /// </summary>
+    public bool AverageOptimizerMoments { get; init; }
+
     /// <summary>Server learning rate: the global model moves by this times the average update (or the velocity).</summary>
     public double ServerLearningRate { get; init; } = 1;
 
@@ -132,8 +138,10 @@ public sealed record SimulationSettings
             throw new ArgumentException($"The server momentum must lie in [0, 1), not {ServerMomentum}.");
         if (FreshLocalOptimizers && FreshGeneratorOptimizer)
             throw new ArgumentException("Fresh local optimizers already restart G's: ask for one or the other.");
-        if ((ServerLearningRate != 1 || ServerMomentum > 0 || FreshLocalOptimizers || FreshGeneratorOptimizer) && Mode != TrainingMode.Federated)
-            throw new ArgumentException("A server learning rate or momentum, or fresh local optimizers each round, only apply to federated runs.");
+        if (AverageOptimizerMoments && (FreshLocalOptimizers || FreshGeneratorOptimizer))
+            throw new ArgumentException("Averaged optimizer moments are carried into the next round: they cannot be combined with fresh optimizers.");
+        if ((ServerLearningRate != 1 || ServerMomentum > 0 || FreshLocalOptimizers || FreshGeneratorOptimizer || AverageOptimizerMoments) && Mode != TrainingMode.Federated)
+            throw new ArgumentException("A server learning rate or momentum, fresh or averaged local optimizers each round, only apply to federated runs.");
         if (!(LabelHistogramNoise >= 0) || !double.IsFinite(LabelHistogramNoise))
             throw new ArgumentException($"The label histogram noise must be a finite number >= 0, not {LabelHistogramNoise}.");
         if (GeneratorLabels == GeneratorLabelSource.SiteHistogram && TargetEpsilon is not null && LabelHistogramNoise == 0)

@@ -93,8 +93,11 @@ public sealed class LocalGanTrainer
         Stateful(generatorStep.Optimizer).load_state_dict(generatorPath);
     }
 
-    /// <summary>D's optimiser as it stands (tests read its state).</summary>
+    /// <summary>D's optimiser as it stands (tests read its state; the simulator averages its moments across sites).</summary>
     internal optim.Optimizer DiscriminatorOptimizer => discriminatorStep.Optimizer;
+
+    /// <summary>G's optimiser as it stands (the simulator averages its moments across sites).</summary>
+    internal optim.Optimizer GeneratorOptimizer => generatorStep.Optimizer;
 
     private static OptimizerHelper Stateful(optim.Optimizer optimizer) =>
         optimizer as OptimizerHelper ?? throw new InvalidOperationException($"{optimizer.GetType().Name} cannot save its state.");

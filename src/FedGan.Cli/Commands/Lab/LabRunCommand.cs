@@ -91,6 +91,7 @@ public static class LabRunCommand
         ServerMomentum = p.GetValue(o.ServerMomentum),
         FreshLocalOptimizers = p.GetValue(o.FreshLocalOptimizers),
         FreshGeneratorOptimizer = p.GetValue(o.FreshGeneratorOptimizer),
+        AverageOptimizerMoments = p.GetValue(o.AverageMoments),
         GeneratorLabels = p.GetValue(o.GeneratorLabels) == "site" ? GeneratorLabelSource.SiteHistogram : GeneratorLabelSource.Uniform,
         LabelHistogramNoise = p.GetValue(o.LabelNoise),
         AverageDecay = p.GetValue(o.AverageDecay),

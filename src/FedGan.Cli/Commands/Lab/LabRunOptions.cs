@@ -32,6 +32,7 @@ internal sealed class LabRunOptions
     public Option<double> ServerMomentum { get; } = Default("--server-momentum", "Federated: server momentum beta (FedAvgM); 0 is plain FedAvg.", 0.0);
     public Option<bool> FreshLocalOptimizers { get; } = new("--fresh-local-optimizer") { Description = "Federated: each site starts every round with fresh Adam moments (the edge trainer carries them over, as the simulator does by default)." };
     public Option<bool> FreshGeneratorOptimizer { get; } = new("--fresh-generator-optimizer") { Description = "Federated: each site starts every round with a fresh Adam for G only (D's moments carry over)." };
+    public Option<bool> AverageMoments { get; } = new("--average-moments") { Description = "Federated: after each round every site's Adam moments are set to their sample-weighted average across sites." };
     public Option<string> GeneratorLabels { get; } = Choice("--g-labels", "Labels of G's images at each site: uniform, or site (in the site's own class proportions; under DP from a noised histogram whose cost is counted in epsilon).", "uniform", "uniform", "site");
     public Option<double> LabelNoise { get; } = Default("--label-noise", "Under DP with --g-labels site: standard deviation of the noise on each class count.", 50.0);
     public Option<double?> AverageDecay { get; } = new("--average-decay") { Description = "Score an exponential moving average of the weights over rounds with this decay (the last iterate is scored too)." };
@@ -50,7 +51,7 @@ internal sealed class LabRunOptions
     public IEnumerable<Option> All() =>
     [
         Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
-        DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, GeneratorLabels, LabelNoise, AverageDecay, ImageSize, LatentDim,
+        DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, AverageMoments, GeneratorLabels, LabelNoise, AverageDecay, ImageSize, LatentDim,
         GeneratorWidth, GeneratorClassNorm, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
     ];
 
