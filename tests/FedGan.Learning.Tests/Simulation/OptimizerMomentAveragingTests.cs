@@ -14,27 +14,18 @@ public class OptimizerMomentAveragingTests
     {
         // Two sites on different images, weights 1 and 3: afterwards both hold (m1 + 3 m2) / 4 for
         // each moment of D and of G, and each keeps its own step count.
-        var images = FashionMnist.LoadTrain();
-        using var firstData = new TrainingImages(images.Subset(Enumerable.Range(0, 200).ToArray()));
-        using var secondData = new TrainingImages(images.Subset(Enumerable.Range(200, 300).ToArray()));
-        using var firstModel = NewModel();
-        using var secondModel = NewModel();
-        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: 2);
-        var first = new LocalGanTrainer(firstModel, firstData, settings, null, seed: 5);
-        var second = new LocalGanTrainer(secondModel, secondData, settings, null, seed: 6);
-        first.Train(4);
-        second.Train(6);
-        var before = new[] { Moments(first), Moments(second) };
+        using var sites = TwoSites.Trained(secondImages: 300, dStepsPerGStep: 2, firstSteps: 4, secondSteps: 6);
+        var before = new[] { Moments(sites.First), Moments(sites.Second) };
 
-        OptimizerMomentAveraging.Average([(first, 1.0), (second, 3.0)]);
+        OptimizerMomentAveraging.Average([(sites.First, 1.0), (sites.Second, 3.0)]);
 
-        foreach (var trainer in new[] { first, second })
+        foreach (var (trainer, own) in new[] { (sites.First, before[0]), (sites.Second, before[1]) })
         {
             var after = Moments(trainer);
-            Assert.Equal(before[0].Count, after.Count);
+            Assert.Equal(own.Count, after.Count);
             for (var i = 0; i < after.Count; i++)
             {
-                Assert.Equal(trainer == first ? before[0][i].Step : before[1][i].Step, after[i].Step);
+                Assert.Equal(own[i].Step, after[i].Step);
                 AssertWeightedMean(before[0][i].First, before[1][i].First, after[i].First);
                 AssertWeightedMean(before[0][i].Second, before[1][i].Second, after[i].Second);
             }
@@ -44,21 +35,12 @@ public class OptimizerMomentAveragingTests
     [Fact]
     public void Sites_whose_moments_differ_end_up_with_the_same_moments()
     {
-        var images = FashionMnist.LoadTrain();
-        using var firstData = new TrainingImages(images.Subset(Enumerable.Range(0, 200).ToArray()));
-        using var secondData = new TrainingImages(images.Subset(Enumerable.Range(200, 200).ToArray()));
-        using var firstModel = NewModel();
-        using var secondModel = NewModel();
-        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: 1);
-        var first = new LocalGanTrainer(firstModel, firstData, settings, null, seed: 5);
-        var second = new LocalGanTrainer(secondModel, secondData, settings, null, seed: 6);
-        first.Train(3);
-        second.Train(3);
-        Assert.False(Moments(first)[0].First.SequenceEqual(Moments(second)[0].First));
+        using var sites = TwoSites.Trained(secondImages: 200, dStepsPerGStep: 1, firstSteps: 3, secondSteps: 3);
+        Assert.False(Moments(sites.First)[0].First.SequenceEqual(Moments(sites.Second)[0].First));
 
-        OptimizerMomentAveraging.Average([(first, 200.0), (second, 200.0)]);
+        OptimizerMomentAveraging.Average([(sites.First, 200.0), (sites.Second, 200.0)]);
 
-        var (a, b) = (Moments(first), Moments(second));
+        var (a, b) = (Moments(sites.First), Moments(sites.Second));
         Assert.All(Enumerable.Range(0, a.Count), i =>
         {
             Assert.True(a[i].First.SequenceEqual(b[i].First));
@@ -91,9 +73,42 @@ public class OptimizerMomentAveragingTests
             .Select(s => (s.step, s.exp_avg.flatten().data<float>().ToArray(), s.exp_avg_sq.flatten().data<float>().ToArray()))
             .ToArray();
 
-    private static ConditionalGan NewModel()
+    /// <summary>Two sites' trainers, the first on 200 images, the second on the next ones, each trained a few steps from the same weights.</summary>
+    private sealed class TwoSites : IDisposable
     {
-        manual_seed(3);
-        return new ConditionalGan(new GanArchitecture(GeneratorWidth: 16, DiscriminatorWidth: 8));
+        private readonly IDisposable[] owned;
+
+        private TwoSites(LocalGanTrainer first, LocalGanTrainer second, params IDisposable[] owned) =>
+            (First, Second, this.owned) = (first, second, owned);
+
+        public LocalGanTrainer First { get; }
+
+        public LocalGanTrainer Second { get; }
+
+        public static TwoSites Trained(int secondImages, int dStepsPerGStep, int firstSteps, int secondSteps)
+        {
+            var images = FashionMnist.LoadTrain();
+            var firstData = new TrainingImages(images.Subset(Enumerable.Range(0, 200).ToArray()));
+            var secondData = new TrainingImages(images.Subset(Enumerable.Range(200, secondImages).ToArray()));
+            var (firstModel, secondModel) = (NewModel(), NewModel());
+            var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: dStepsPerGStep);
+            var first = new LocalGanTrainer(firstModel, firstData, settings, null, seed: 5);
+            var second = new LocalGanTrainer(secondModel, secondData, settings, null, seed: 6);
+            first.Train(firstSteps);
+            second.Train(secondSteps);
+            return new TwoSites(first, second, firstData, secondData, firstModel, secondModel);
+        }
+
+        public void Dispose()
+        {
+            foreach (var item in owned)
+                item.Dispose();
+        }
+
+        private static ConditionalGan NewModel()
+        {
+            manual_seed(3);
+            return new ConditionalGan(new GanArchitecture(GeneratorWidth: 16, DiscriminatorWidth: 8));
+        }
     }
 }
