@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using FedGan.EndToEnd.Tests.Otlp;
 
 namespace FedGan.EndToEnd.Tests;
 
@@ -71,8 +72,12 @@ public class LocalStackTests(LocalStackFixture fixture) : IClassFixture<LocalSta
         var response = await gateway.SendAsync(request, TestContext.Current.CancellationToken);
         response.EnsureSuccessStatusCode();
 
+        // Wait for the three spans themselves, not for any three: the registry's own outbound spans
+        // (blob storage) end, and may be exported, before its server span does.
+        bool Has(IEnumerable<ExportedSpan> all, string service, int kind) =>
+            all.Any(s => s.TraceId == traceId && s.ServiceName == service && s.Kind == kind);
         var spans = await fixture.Stack.Traces.WaitForSpansAsync(
-            all => all.Count(s => s.TraceId == traceId && s.ServiceName is "gateway" or "modelregistry") >= 3,
+            all => Has(all, "gateway", SpanKindServer) && Has(all, "gateway", SpanKindClient) && Has(all, "modelregistry", SpanKindServer),
             TimeSpan.FromSeconds(30));
         var trace = spans.Where(s => s.TraceId == traceId).ToList();
 
