@@ -17,8 +17,6 @@ internal static class OptimizerMomentAveraging
 {
     public static void Average(IReadOnlyList<(LocalGanTrainer Trainer, double Weight)> sites)
     {
-        if (sites.Count < 2)
-            return;
         AverageStates(sites.Select(s => (s.Trainer.DiscriminatorOptimizer, s.Weight)).ToArray());
         AverageStates(sites.Select(s => (s.Trainer.GeneratorOptimizer, s.Weight)).ToArray());
     }
@@ -48,12 +46,7 @@ internal static class OptimizerMomentAveraging
         }
     }
 
-    private static IReadOnlyList<Adam.State> AdamStates(optim.Optimizer optimizer)
-    {
-        var states = (optimizer as OptimizerHelper ?? throw new InvalidOperationException($"{optimizer.GetType().Name} has no readable state."))
-            .state_dict().State.Cast<Adam.State>().ToArray();
-        if (states.Any(s => s.exp_avg is null || s.exp_avg_sq is null))
-            throw new InvalidOperationException("An optimizer has not taken a step yet: there are no moments to average.");
-        return states;
-    }
+    // TorchSharp's Adam creates every parameter's state, moments at zero, when it is constructed.
+    private static IReadOnlyList<Adam.State> AdamStates(optim.Optimizer optimizer) =>
+        LocalGanTrainer.Stateful(optimizer).state_dict().State.Cast<Adam.State>().ToArray();
 }

@@ -99,7 +99,8 @@ public sealed class LocalGanTrainer
     /// <summary>G's optimiser as it stands (the simulator averages its moments across sites).</summary>
     internal optim.Optimizer GeneratorOptimizer => generatorStep.Optimizer;
 
-    private static OptimizerHelper Stateful(optim.Optimizer optimizer) =>
+    /// <summary>The optimizer as one whose state can be read, saved and loaded.</summary>
+    internal static OptimizerHelper Stateful(optim.Optimizer optimizer) =>
         optimizer as OptimizerHelper ?? throw new InvalidOperationException($"{optimizer.GetType().Name} cannot save its state.");
 
     private static void SaveAtomically(optim.Optimizer optimizer, string path)
