@@ -22,18 +22,18 @@ public sealed class FedGanAuthenticationOptions
     public string Audience { get; set; } = TokenConventions.Audience;
 
     /// <summary>Tolerated clock difference between Identity and this service.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How often the signing keys are read again even when no unknown key was seen (drops retired keys).</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "1.00:00:00")]
+    [TimeSpanRange("00:00:05", "1.00:00:00")]
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// The shortest time between two reads of the JWKS triggered by unknown key ids, so tokens with
     /// made-up key ids cannot make this service hammer Identity.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    [TimeSpanRange("00:00:00", "00:01:00")]
     public TimeSpan UnknownKeyRefreshInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The connection name of the Redis that holds Identity's revocation markers.</summary>

@@ -15,15 +15,15 @@ public sealed class IdentityOptions
     public string Audience { get; set; } = TokenConventions.Audience;
 
     /// <summary>How long an access token is valid. Short, so a leaked token is worth little.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    [TimeSpanRange("00:00:05", "01:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The largest clock skew a service tolerates: old keys and revocation markers outlive tokens by this much.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
+    [TimeSpanRange("00:00:00", "00:05:00")]
     public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>A signing key older than this is replaced by a new one (the old one stays published until its tokens expired).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "365.00:00:00")]
+    [TimeSpanRange("00:01:00", "365.00:00:00")]
     public TimeSpan KeyRotationInterval { get; set; } = TimeSpan.FromDays(30);
 
     /// <summary>PBKDF2-SHA256 iterations for new secret hashes (stored with each hash, so it can be raised later).</summary>

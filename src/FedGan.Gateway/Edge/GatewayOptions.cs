@@ -38,6 +38,6 @@ public sealed class TokenBucket
     [Range(1, 1_000_000)]
     public int TokensPerPeriod { get; set; }
 
-    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    [TimeSpanRange("00:00:00.010", "01:00:00")]
     public TimeSpan ReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
 }
