@@ -89,6 +89,7 @@ public static class SimulationRunner
                         participant.Trainer.RestartOptimizers();
                     else if (settings.FreshGeneratorOptimizer && round > 1)
                         participant.Trainer.RestartGeneratorOptimizer();
+                    participant.Trainer.LearningRateFactor = settings.LearningRateDecay.Factor(round, settings.Rounds);
                     local.Add(participant.Trainer.Train(settings.LocalSteps, steps.Tick));
                     var update = ModelUpdate.Between(ModelTensors.Export(participant.Model), globalTensors);
                     updateNorms.Add(settings.UpdateClipNorm is { } bound ? update.ClipToNorm(bound).NormBefore : update.L2Norm());
@@ -127,6 +128,7 @@ public static class SimulationRunner
         var smoothed = NewAverage(settings);
         for (var round = 1; round <= settings.Rounds; round++)
         {
+            participant.Trainer.LearningRateFactor = settings.LearningRateDecay.Factor(round, settings.Rounds);
             rounds.Add(Summarize(round, [participant.Trainer.Train(chunk, steps.Tick)], null));
             smoothed?.Add(ModelTensors.Export(participant.Model));
         }
@@ -151,6 +153,7 @@ public static class SimulationRunner
             var smoothed = NewAverage(settings);
             for (var round = 0; round < settings.Rounds; round++)
             {
+                participant.Trainer.LearningRateFactor = settings.LearningRateDecay.Factor(round + 1, settings.Rounds);
                 (rounds[round] ??= []).Add(participant.Trainer.Train(settings.LocalSteps, steps.Tick));
                 smoothed?.Add(ModelTensors.Export(participant.Model));
             }

@@ -93,6 +93,12 @@ public sealed record SimulationSettings
     public double LabelHistogramNoise { get; init; } = 50;
 
     /// <summary>
+    /// How both local learning rates fall over the rounds, in every mode alike (the centralized
+    /// run's rounds are its chunks of one federated round's steps); constant by default.
+    /// </summary>
+    public LearningRateDecay LearningRateDecay { get; init; } = LearningRateDecay.Constant;
+
+    /// <summary>
     /// When set, the generator scored is an exponential moving average of the model after each
     /// round, with this decay; the last iterate is scored too, for comparison.
     /// </summary>
@@ -148,6 +154,8 @@ public sealed record SimulationSettings
             throw new ArgumentException("Under DP, a site's label histogram can only be released with noise: set a label histogram noise above 0.");
         if (AverageDecay is { } decay && !(decay is > 0 and < 1))
             throw new ArgumentException($"The weight-averaging decay must lie strictly between 0 and 1, not {decay}.");
+        if (LearningRateDecay.Validate().FromRound > Rounds)
+            throw new ArgumentException($"Learning rate decay from round {LearningRateDecay.FromRound} never starts in a run of {Rounds} rounds.");
         if (GridSamplesPerClass < 1)
             throw new ArgumentException($"The sample grid needs at least one image per class, not {GridSamplesPerClass}.");
         Architecture.Validate();

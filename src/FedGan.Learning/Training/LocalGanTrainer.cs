@@ -21,6 +21,7 @@ public sealed class LocalGanTrainer
     private readonly long fakesPerPrivateStep;
     private DiscriminatorStep discriminatorStep;
     private GeneratorStep generatorStep;
+    private double learningRateFactor = 1;
 
     /// <param name="generatorLabels">The classes G steps ask for; uniform when null.</param>
     public LocalGanTrainer(ConditionalGan model, TrainingImages data, GanTrainingSettings settings, DpSgdSettings? privacy, ulong seed,
@@ -60,6 +61,22 @@ public sealed class LocalGanTrainer
     public long DiscriminatorSteps { get; private set; }
 
     /// <summary>
+    /// The factor on both base learning rates (<see cref="GanTrainingSettings"/>) for the steps
+    /// that follow (see <see cref="LearningRateDecay"/>); it holds across restarts and loads of the optimisers.
+    /// </summary>
+    public double LearningRateFactor
+    {
+        get => learningRateFactor;
+        set
+        {
+            if (!(value is > 0 and <= 1))
+                throw new ArgumentOutOfRangeException(nameof(value), $"The learning rate factor must lie in (0, 1], not {value}.");
+            learningRateFactor = value;
+            ApplyLearningRates();
+        }
+    }
+
+    /// <summary>
     /// Starts both Adam optimisers afresh (zero moments); sampling, noise and step counts carry on.
     /// (The edge trainer does not: it carries them over, see <see cref="SaveOptimizers"/>.)
     /// </summary>
@@ -91,6 +108,8 @@ public sealed class LocalGanTrainer
     {
         Stateful(discriminatorStep.Optimizer).load_state_dict(discriminatorPath);
         Stateful(generatorStep.Optimizer).load_state_dict(generatorPath);
+        // The saved state carries the rates it was saved with; this trainer's own factor decides.
+        ApplyLearningRates();
     }
 
     /// <summary>D's optimiser as it stands (tests read its state; the simulator averages its moments across sites).</summary>
@@ -102,6 +121,18 @@ public sealed class LocalGanTrainer
     /// <summary>The optimizer as one whose state can be read, saved and loaded.</summary>
     internal static OptimizerHelper Stateful(optim.Optimizer optimizer) =>
         optimizer as OptimizerHelper ?? throw new InvalidOperationException($"{optimizer.GetType().Name} cannot save its state.");
+
+    private void ApplyLearningRates()
+    {
+        SetLearningRate(discriminatorStep.Optimizer, Settings.DiscriminatorLearningRate * learningRateFactor);
+        SetLearningRate(generatorStep.Optimizer, Settings.GeneratorLearningRate * learningRateFactor);
+    }
+
+    private static void SetLearningRate(optim.Optimizer optimizer, double rate)
+    {
+        foreach (var group in Stateful(optimizer).ParamGroups)
+            group.LearningRate = rate;
+    }
 
     private static void SaveAtomically(optim.Optimizer optimizer, string path)
     {
@@ -143,7 +174,7 @@ public sealed class LocalGanTrainer
 
     private DiscriminatorStep NewDiscriminatorStep()
     {
-        var optimizer = optim.Adam(Model.Discriminator.parameters(), Settings.DiscriminatorLearningRate, Settings.DiscriminatorBeta1, Settings.Beta2);
+        var optimizer = optim.Adam(Model.Discriminator.parameters(), Settings.DiscriminatorLearningRate * learningRateFactor, Settings.DiscriminatorBeta1, Settings.Beta2);
         return new DiscriminatorStep(Model.Discriminator, optimizer, Privacy, discriminatorNoise)
         {
             ClassLossWeight = Settings.ClassLossWeight,
@@ -153,7 +184,7 @@ public sealed class LocalGanTrainer
 
     private GeneratorStep NewGeneratorStep()
     {
-        var optimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate, Settings.GeneratorBeta1, Settings.Beta2);
+        var optimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate * learningRateFactor, Settings.GeneratorBeta1, Settings.Beta2);
         return new GeneratorStep(Model, optimizer, generatorRandom, generatorLabels, Settings.ClassLossWeight);
     }
 }

@@ -138,6 +138,14 @@ public class SimulationTests
     public void Server_noise_without_an_update_bound_is_refused() =>
         Assert.Throws<ArgumentException>(() => new SimulationSettings { ServerNoiseMultiplier = 1 }.Validate());
 
+    [Fact]
+    public void A_learning_rate_decay_that_would_start_after_the_last_round_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new SimulationSettings
+        {
+            Rounds = 20,
+            LearningRateDecay = new LearningRateDecay(LearningRateDecayShape.Linear, FromRound: 21),
+        }.Validate());
+
     private static (LabeledImages Train, LabeledImages Test) Subsets(int train, int test) =>
         (FashionMnist.LoadTrain().Subset(Enumerable.Range(0, train).ToArray()), FashionMnist.LoadTest().Subset(Enumerable.Range(0, test).ToArray()));
 }

@@ -81,6 +81,87 @@ public class LocalGanTrainerTests
         }
     }
 
+    [Fact]
+    public void A_learning_rate_factor_scales_adams_first_steps_of_d_and_g()
+    {
+        // A G step falls due after every 2 D steps: D's first step comes alone, G's with D's second.
+        using var model = NewModel();
+        using var data = NewData();
+        var trainer = new LocalGanTrainer(model, data, Settings(), null, seed: 11) { LearningRateFactor = 0.25 };
+
+        var (d, _) = ChangesOfOneStep(model, trainer);
+        var (_, g) = ChangesOfOneStep(model, trainer);
+
+        AssertAdamsFirstStep(d, "D at a quarter of its rate", LearningRate * 0.25);
+        AssertAdamsFirstStep(g, "G at a quarter of its rate", LearningRate * 0.25);
+    }
+
+    [Fact]
+    public void The_learning_rate_factor_holds_after_the_optimizers_restart()
+    {
+        var settings = new GanTrainingSettings(ExpectedBatchSize: 32, DiscriminatorStepsPerGeneratorStep: 100, DiscriminatorLearningRate: LearningRate);
+        using var model = NewModel();
+        using var data = NewData();
+        var trainer = new LocalGanTrainer(model, data, settings, null, seed: 11);
+        trainer.Train(3);
+        trainer.LearningRateFactor = 0.5;
+        trainer.RestartOptimizers();
+
+        AssertAdamsFirstStep(ChangesOfOneStep(model, trainer).D, "D restarted at half its rate", LearningRate * 0.5);
+    }
+
+    [Fact]
+    public void Loaded_optimizers_step_at_the_loading_trainers_rate_not_the_saved_one()
+    {
+        // Two trainers load the same saved moments into the same weights and draw the same batch:
+        // Adam's step is the rate times a function of gradient and moments, so the one at half the
+        // rate moves every weight by exactly half as much.
+        var folder = Directory.CreateTempSubdirectory("fedgan-optimizers-").FullName;
+        try
+        {
+            var dPath = Path.Combine(folder, "d.adam");
+            var gPath = Path.Combine(folder, "g.adam");
+            using (var model = NewModel())
+            using (var data = NewData())
+            {
+                var first = new LocalGanTrainer(model, data, Settings(), null, seed: 11);
+                first.Train(6);
+                first.SaveOptimizers(dPath, gPath);
+            }
+
+            float[] StepAfterLoading(double factor)
+            {
+                using var model = NewModel();
+                using var data = NewData();
+                var next = new LocalGanTrainer(model, data, Settings(), null, seed: 12) { LearningRateFactor = factor };
+                next.LoadOptimizers(dPath, gPath);
+                return ChangesOfOneStep(model, next).D;
+            }
+
+            var full = StepAfterLoading(1);
+            var half = StepAfterLoading(0.5);
+            Assert.True(full.Count(c => c > 0) > full.Length / 2, "D's weights should move");
+            for (var i = 0; i < full.Length; i++)
+                Assert.True(Math.Abs(half[i] - full[i] / 2) <= 1e-3 * full[i] + 1e-9, $"weight {i}: {half[i]} at half the rate against {full[i]} at the full rate");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(1.5)]
+    [InlineData(double.NaN)]
+    public void A_learning_rate_factor_outside_zero_to_one_is_refused(double factor)
+    {
+        using var model = NewModel();
+        using var data = NewData();
+        var trainer = new LocalGanTrainer(model, data, Settings(), null, seed: 11);
+        Assert.Throws<ArgumentOutOfRangeException>(() => trainer.LearningRateFactor = factor);
+    }
+
     [Theory]
     [InlineData(1.0, 0.5)]
     [InlineData(0.5, -0.1)]
@@ -112,14 +193,14 @@ public class LocalGanTrainerTests
         return (dChange.data<float>().ToArray(), gChange.data<float>().ToArray());
     }
 
-    private static void AssertAdamsFirstStep(float[] changes, string what)
+    private static void AssertAdamsFirstStep(float[] changes, string what, double rate = LearningRate)
     {
         // |step| = lr |g| / (|g| + 1e-8): weights whose gradient is below about 1e-6 move a little less.
         var moved = changes.Where(c => c > 0).ToArray();
         Assert.True(moved.Length > changes.Length / 2, $"{what}: only {moved.Length} of {changes.Length} weights moved");
-        Assert.All(moved, c => Assert.True(c <= LearningRate * 1.01, $"{what}: a first Adam step of {c} exceeds the learning rate"));
-        Assert.True(moved.Count(c => Math.Abs(c - LearningRate) <= LearningRate * 1e-2) > 0.95 * moved.Length,
-            $"{what}: most weights should move by the learning rate");
+        Assert.All(moved, c => Assert.True(c <= rate * 1.01, $"{what}: a first Adam step of {c} exceeds the learning rate {rate}"));
+        Assert.True(moved.Count(c => Math.Abs(c - rate) <= rate * 1e-2) > 0.95 * moved.Length,
+            $"{what}: most weights should move by the learning rate {rate}");
     }
 
     private static void AssertNotAdamsFirstStep(float[] changes, string what) =>

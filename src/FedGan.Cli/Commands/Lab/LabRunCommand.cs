@@ -94,6 +94,8 @@ public static class LabRunCommand
         AverageOptimizerMoments = p.GetValue(o.AverageMoments),
         GeneratorLabels = p.GetValue(o.GeneratorLabels) == "site" ? GeneratorLabelSource.SiteHistogram : GeneratorLabelSource.Uniform,
         LabelHistogramNoise = p.GetValue(o.LabelNoise),
+        LearningRateDecay = new LearningRateDecay(Enum.Parse<LearningRateDecayShape>(p.GetValue(o.LearningRateDecay)!, ignoreCase: true),
+            p.GetValue(o.LearningRateDecayFrom), p.GetValue(o.LearningRateFinal)),
         AverageDecay = p.GetValue(o.AverageDecay),
         Seed = p.GetValue(o.Seed),
         Evaluation = new EvaluationSettings(p.GetValue(o.TstrImages), p.GetValue(o.FrechetSamples)) with

@@ -35,6 +35,9 @@ internal sealed class LabRunOptions
     public Option<bool> AverageMoments { get; } = new("--average-moments") { Description = "Federated: after each round every site's Adam moments are set to their sample-weighted average across sites." };
     public Option<string> GeneratorLabels { get; } = Choice("--g-labels", "Labels of G's images at each site: uniform, or site (in the site's own class proportions; under DP from a noised histogram whose cost is counted in epsilon).", "uniform", "uniform", "site");
     public Option<double> LabelNoise { get; } = Default("--label-noise", "Under DP with --g-labels site: standard deviation of the noise on each class count.", 50.0);
+    public Option<string> LearningRateDecay { get; } = Choice("--lr-decay", "How both Adam learning rates fall over the rounds: none, linear or cosine (towards --lr-final, from --lr-decay-from).", "none", "none", "linear", "cosine");
+    public Option<int> LearningRateDecayFrom { get; } = Default("--lr-decay-from", "The round whose learning rates are the last at full strength; they fall from then on.", 1);
+    public Option<double> LearningRateFinal { get; } = Default("--lr-final", "The factor the learning rates fall towards (reached just after the last round).", 0.0);
     public Option<double?> AverageDecay { get; } = new("--average-decay") { Description = "Score an exponential moving average of the weights over rounds with this decay (the last iterate is scored too)." };
     public Option<int> ImageSize { get; } = Default("--image-size", "28 (native) or 64 (images upscaled bilinearly).", 28);
     public Option<int> LatentDim { get; } = Default("--latent-dim", "Length of G's noise vector.", 64);
@@ -51,7 +54,7 @@ internal sealed class LabRunOptions
     public IEnumerable<Option> All() =>
     [
         Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
-        DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, AverageMoments, GeneratorLabels, LabelNoise, AverageDecay, ImageSize, LatentDim,
+        DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, AverageMoments, GeneratorLabels, LabelNoise, LearningRateDecay, LearningRateDecayFrom, LearningRateFinal, AverageDecay, ImageSize, LatentDim,
         GeneratorWidth, GeneratorClassNorm, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
     ];
 
