@@ -17,7 +17,9 @@ public enum LearningRateDecayShape
 /// A per-round schedule for both Adam learning rates (D's and G's, each relative to its own base
 /// rate). Under DP-SGD the noise in every step is fixed by the privacy budget, so with constant
 /// rates the weights keep wandering in a noise ball around where training has got to; letting
-/// the rates fall over the last rounds settles them (the linear decay of pix2pix and CycleGAN).
+/// the rates fall over the last rounds is meant to settle them (the linear decay of pix2pix and
+/// CycleGAN). On the reference DP runs it did not: both schedules tried scored below constant
+/// rates (docs/results.md), so the simulator keeps this as an option and the edge trainer does not use it.
 /// Rounds before <see cref="FromRound"/> run at the full rate; from it on the factor falls so that
 /// round <see cref="FromRound"/> still runs at the full rate and the last round runs one step of
 /// the decay above <see cref="FinalFactor"/>, never at it (a final factor of 0 would waste a round).
