@@ -90,6 +90,7 @@ public static class SimulationRunner
                     else if (settings.FreshGeneratorOptimizer && round > 1)
                         participant.Trainer.RestartGeneratorOptimizer();
                     participant.Trainer.LearningRateFactor = settings.LearningRateDecay.Factor(round, settings.Rounds);
+                    participant.Trainer.AnchorProximalTerm();
                     local.Add(participant.Trainer.Train(settings.LocalSteps, steps.Tick));
                     var update = ModelUpdate.Between(ModelTensors.Export(participant.Model), globalTensors);
                     updateNorms.Add(settings.UpdateClipNorm is { } bound ? update.ClipToNorm(bound).NormBefore : update.L2Norm());

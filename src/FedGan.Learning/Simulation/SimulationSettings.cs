@@ -146,6 +146,8 @@ public sealed record SimulationSettings
             throw new ArgumentException("Fresh local optimizers already restart G's: ask for one or the other.");
         if (AverageOptimizerMoments && (FreshLocalOptimizers || FreshGeneratorOptimizer))
             throw new ArgumentException("Averaged optimizer moments are carried into the next round: they cannot be combined with fresh optimizers.");
+        if (Training.ProximalWeight > 0 && Mode != TrainingMode.Federated)
+            throw new ArgumentException("A proximal term pulls each site towards the round's global weights: it only applies to federated runs.");
         if ((ServerLearningRate != 1 || ServerMomentum > 0 || FreshLocalOptimizers || FreshGeneratorOptimizer || AverageOptimizerMoments) && Mode != TrainingMode.Federated)
             throw new ArgumentException("A server learning rate or momentum, fresh or averaged local optimizers each round, only apply to federated runs.");
         if (!(LabelHistogramNoise >= 0) || !double.IsFinite(LabelHistogramNoise))

@@ -51,6 +51,9 @@ public sealed class DiscriminatorStep
     /// </summary>
     public double ClassLossWeight { get; init; }
 
+    /// <summary>FedProx's pull towards the round's starting weights, added after the noise; none when null.</summary>
+    public ProximalTerm? Proximal { get; init; }
+
     /// <summary>Under DP: whether each fake belongs to a record or stands alone (see <see cref="PrivateFakes"/>).</summary>
     public PrivateFakes Fakes { get; init; } = PrivateFakes.PairedWithRecords;
 
@@ -78,7 +81,10 @@ public sealed class DiscriminatorStep
         // Without DP an empty side leaves nothing to learn from (no gradient was computed); under
         // DP the noise is added whatever the batch, as the mechanism requires.
         if (privacy is not null || (n > 0 && fakeImages.shape[0] > 0))
+        {
+            Proximal?.AddToGradients();
             optimizer.step();
+        }
         return stats;
     }
 

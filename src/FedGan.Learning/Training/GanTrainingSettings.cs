@@ -6,7 +6,8 @@ namespace FedGan.Learning.Training;
 /// up (Bie, Kamath and Zhang, "Private GANs, Revisited", TMLR 2023). A positive
 /// <see cref="ClassLossWeight"/> adds a classification loss read from D's label projection
 /// (<see cref="Models.ProjectionDiscriminator.ScoreAndClassify"/>): D learns to tell real images'
-/// classes apart, and G to make images D assigns to the class they were asked for.
+/// classes apart, and G to make images D assigns to the class they were asked for. A positive
+/// <see cref="ProximalWeight"/> adds FedProx's pull towards the round's starting weights (<see cref="ProximalTerm"/>).
 /// </summary>
 public sealed record GanTrainingSettings(
     double ExpectedBatchSize = 64,
@@ -18,7 +19,8 @@ public sealed record GanTrainingSettings(
     double GeneratorBeta1 = 0.5,
     double Beta2 = 0.999,
     double ClassLossWeight = 0,
-    PrivateFakes PrivateFakes = PrivateFakes.PairedWithRecords)
+    PrivateFakes PrivateFakes = PrivateFakes.PairedWithRecords,
+    double ProximalWeight = 0)
 {
     public GanTrainingSettings Validate()
     {
@@ -34,6 +36,8 @@ public sealed record GanTrainingSettings(
             throw new ArgumentException("Adam's betas must lie in [0, 1).");
         if (!(ClassLossWeight >= 0) || double.IsInfinity(ClassLossWeight))
             throw new ArgumentException($"The class loss weight must be zero or a finite positive number, not {ClassLossWeight}.");
+        if (!(ProximalWeight >= 0) || double.IsInfinity(ProximalWeight))
+            throw new ArgumentException($"The proximal weight must be zero or a finite positive number, not {ProximalWeight}.");
         return this;
     }
 

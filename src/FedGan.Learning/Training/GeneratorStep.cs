@@ -17,6 +17,9 @@ public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimize
     /// <summary>G's optimiser, whose state the trainer saves and restores.</summary>
     internal optim.Optimizer Optimizer => optimizer;
 
+    /// <summary>FedProx's pull towards the round's starting weights; none when null.</summary>
+    public ProximalTerm? Proximal { get; init; }
+
     /// <summary>Updates G and returns its mean loss on the batch.</summary>
     public double Take(int batchSize)
     {
@@ -46,6 +49,7 @@ public sealed class GeneratorStep(ConditionalGan model, optim.Optimizer optimize
                 parameters[i].grad = gradients[i];
         }
 
+        Proximal?.AddToGradients();
         optimizer.step();
         return loss.item<float>();
     }

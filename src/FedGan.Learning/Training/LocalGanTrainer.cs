@@ -22,6 +22,8 @@ public sealed class LocalGanTrainer
     private DiscriminatorStep discriminatorStep;
     private GeneratorStep generatorStep;
     private double learningRateFactor = 1;
+    private readonly ProximalTerm? discriminatorProximal;
+    private readonly ProximalTerm? generatorProximal;
 
     /// <param name="generatorLabels">The classes G steps ask for; uniform when null.</param>
     public LocalGanTrainer(ConditionalGan model, TrainingImages data, GanTrainingSettings settings, DpSgdSettings? privacy, ulong seed,
@@ -44,6 +46,11 @@ public sealed class LocalGanTrainer
         generatorRandom = new Generator(seed + 3);
         this.generatorLabels = generatorLabels ?? GeneratorLabelMix.Uniform(model.Architecture.Classes);
         fakesPerPrivateStep = Math.Max(1, (long)Math.Round(sampler.ExpectedBatchSize));
+        if (settings.ProximalWeight > 0)
+        {
+            discriminatorProximal = new ProximalTerm(settings.ProximalWeight, model.Discriminator.parameters());
+            generatorProximal = new ProximalTerm(settings.ProximalWeight, model.Generator.parameters());
+        }
         (discriminatorStep, generatorStep) = NewSteps();
     }
 
@@ -74,6 +81,17 @@ public sealed class LocalGanTrainer
             learningRateFactor = value;
             ApplyLearningRates();
         }
+    }
+
+    /// <summary>
+    /// Takes the model's current weights (a round's global weights, once imported) as the point
+    /// FedProx's term pulls towards; does nothing without one (<see cref="GanTrainingSettings.ProximalWeight"/> 0).
+    /// Until the first call the pull is towards the weights the trainer was made with.
+    /// </summary>
+    public void AnchorProximalTerm()
+    {
+        discriminatorProximal?.Anchor();
+        generatorProximal?.Anchor();
     }
 
     /// <summary>
@@ -179,12 +197,13 @@ public sealed class LocalGanTrainer
         {
             ClassLossWeight = Settings.ClassLossWeight,
             Fakes = Settings.PrivateFakes,
+            Proximal = discriminatorProximal,
         };
     }
 
     private GeneratorStep NewGeneratorStep()
     {
         var optimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate * learningRateFactor, Settings.GeneratorBeta1, Settings.Beta2);
-        return new GeneratorStep(Model, optimizer, generatorRandom, generatorLabels, Settings.ClassLossWeight);
+        return new GeneratorStep(Model, optimizer, generatorRandom, generatorLabels, Settings.ClassLossWeight) { Proximal = generatorProximal };
     }
 }

@@ -146,6 +146,14 @@ public class SimulationTests
             LearningRateDecay = new LearningRateDecay(LearningRateDecayShape.Linear, FromRound: 21),
         }.Validate());
 
+    [Fact]
+    public void A_proximal_term_outside_a_federated_run_is_refused() =>
+        Assert.Throws<ArgumentException>(() => new SimulationSettings
+        {
+            Mode = TrainingMode.Centralized,
+            Training = new GanTrainingSettings(ProximalWeight: 0.1),
+        }.Validate());
+
     private static (LabeledImages Train, LabeledImages Test) Subsets(int train, int test) =>
         (FashionMnist.LoadTrain().Subset(Enumerable.Range(0, train).ToArray()), FashionMnist.LoadTest().Subset(Enumerable.Range(0, test).ToArray()));
 }

@@ -21,6 +21,7 @@ internal sealed class LabRunOptions
     public Option<double> GLearningRate { get; } = Default("--g-lr", "Generator Adam learning rate.", 2e-4);
     public Option<double> DBeta1 { get; } = Default("--d-beta1", "Discriminator Adam beta1 (momentum); under DP a larger value averages the noise of more steps.", 0.5);
     public Option<double> ClassLoss { get; } = Default("--class-loss", "Weight of a classification loss read from D's label projection (D on real images, G on its own); 0 is off.", 0.0);
+    public Option<double> Proximal { get; } = Default("--proximal", "Federated: FedProx weight mu, pulling each site's D and G towards the round's global weights (0 is off).", 0.0);
     public Option<double?> Epsilon { get; } = new("--dp-epsilon") { Description = "Record-level DP-SGD for D at this epsilon per site (calibrated for all planned steps); omit for no DP." };
     public Option<string> DpFakes { get; } = Choice("--dp-fakes", "Under DP: paired (each record gets a fake of its class; the pair is clipped together) or mix (as many fakes as the expected batch, labelled from G's label mix, every row clipped alone; use with --g-labels site under label skew).", "paired", "paired", "mix");
     public Option<double> Delta { get; } = Default("--delta", "Delta of the DP guarantee.", 1e-5);
@@ -54,7 +55,7 @@ internal sealed class LabRunOptions
     public IEnumerable<Option> All() =>
     [
         Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
-        DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, AverageMoments, GeneratorLabels, LabelNoise, LearningRateDecay, LearningRateDecayFrom, LearningRateFinal, AverageDecay, ImageSize, LatentDim,
+        DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Proximal, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, AverageMoments, GeneratorLabels, LabelNoise, LearningRateDecay, LearningRateDecayFrom, LearningRateFinal, AverageDecay, ImageSize, LatentDim,
         GeneratorWidth, GeneratorClassNorm, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
     ];
 
