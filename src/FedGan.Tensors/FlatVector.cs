@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace FedGan.Tensors;
@@ -101,6 +102,9 @@ public static class FlatVector
     /// <summary>sum[i] = weight * update[i]: starts a double accumulator with its first term, without clearing it first.</summary>
     public static void SetScaled(Span<double> sum, ReadOnlySpan<float> update, double weight) => Scaled(sum, update, weight, accumulate: false);
 
+    // A few calls per round, each over millions of values: compiled fully optimised at once, not
+    // through tiering's quick-jitted and on-stack-replaced versions (docs/results.md, Benchmarks).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scaled(Span<double> sum, ReadOnlySpan<float> update, double weight, bool accumulate)
     {
         CheckSameLength(sum.Length, update.Length);
@@ -132,6 +136,8 @@ public static class FlatVector
     }
 
     /// <summary>sum[i] += addend[i]: merges two double accumulators.</summary>
+    // Fully optimised at once, as Scaled is.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Add(Span<double> sum, ReadOnlySpan<double> addend)
     {
         CheckSameLength(sum.Length, addend.Length);
