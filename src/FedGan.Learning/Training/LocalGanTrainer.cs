@@ -19,11 +19,11 @@ public sealed class LocalGanTrainer
     private readonly Generator generatorRandom;
     private readonly GeneratorLabelMix generatorLabels;
     private readonly long fakesPerPrivateStep;
+    private readonly ProximalTerm? discriminatorProximal;
+    private readonly ProximalTerm? generatorProximal;
     private DiscriminatorStep discriminatorStep;
     private GeneratorStep generatorStep;
     private double learningRateFactor = 1;
-    private readonly ProximalTerm? discriminatorProximal;
-    private readonly ProximalTerm? generatorProximal;
 
     /// <param name="generatorLabels">The classes G steps ask for; uniform when null.</param>
     public LocalGanTrainer(ConditionalGan model, TrainingImages data, GanTrainingSettings settings, DpSgdSettings? privacy, ulong seed,
