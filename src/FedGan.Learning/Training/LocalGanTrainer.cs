@@ -142,9 +142,13 @@ public sealed class LocalGanTrainer
 
     private void ApplyLearningRates()
     {
-        SetLearningRate(discriminatorStep.Optimizer, Settings.DiscriminatorLearningRate * learningRateFactor);
-        SetLearningRate(generatorStep.Optimizer, Settings.GeneratorLearningRate * learningRateFactor);
+        SetLearningRate(discriminatorStep.Optimizer, DiscriminatorRate);
+        SetLearningRate(generatorStep.Optimizer, GeneratorRate);
     }
+
+    private double DiscriminatorRate => Settings.DiscriminatorLearningRate * learningRateFactor;
+
+    private double GeneratorRate => Settings.GeneratorLearningRate * learningRateFactor;
 
     private static void SetLearningRate(optim.Optimizer optimizer, double rate)
     {
@@ -192,7 +196,7 @@ public sealed class LocalGanTrainer
 
     private DiscriminatorStep NewDiscriminatorStep()
     {
-        var optimizer = optim.Adam(Model.Discriminator.parameters(), Settings.DiscriminatorLearningRate * learningRateFactor, Settings.DiscriminatorBeta1, Settings.Beta2);
+        var optimizer = optim.Adam(Model.Discriminator.parameters(), DiscriminatorRate, Settings.DiscriminatorBeta1, Settings.Beta2);
         return new DiscriminatorStep(Model.Discriminator, optimizer, Privacy, discriminatorNoise)
         {
             ClassLossWeight = Settings.ClassLossWeight,
@@ -203,7 +207,7 @@ public sealed class LocalGanTrainer
 
     private GeneratorStep NewGeneratorStep()
     {
-        var optimizer = optim.Adam(Model.Generator.parameters(), Settings.GeneratorLearningRate * learningRateFactor, Settings.GeneratorBeta1, Settings.Beta2);
+        var optimizer = optim.Adam(Model.Generator.parameters(), GeneratorRate, Settings.GeneratorBeta1, Settings.Beta2);
         return new GeneratorStep(Model, optimizer, generatorRandom, generatorLabels, Settings.ClassLossWeight) { Proximal = generatorProximal };
     }
 }
