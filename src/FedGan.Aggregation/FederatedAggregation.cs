@@ -47,7 +47,8 @@ public sealed record AggregationOutcome(
 /// generator, the server optimizer, the result rounded to float32 and hashed. Memory: one double
 /// per parameter per reading lane (<see cref="WeightedMean.Lanes"/>; the first is reused for the
 /// result), one float per parameter for the base weights, plus FedAdam's two floats per
-/// parameter; none of it grows with the number of updates.
+/// parameter, plus two read blocks for each file being read (<see cref="WeightedMean.GroupSize"/>
+/// per lane, and the base); none of it grows with the number of updates.
 /// </summary>
 public static class FederatedAggregation
 {

@@ -1,6 +1,3 @@
-using FedGan.Contracts;
-using FedGan.Tensors;
-
 namespace FedGan.Aggregation;
 
 /// <summary>Reads a whole model-shaped file chunk by chunk, checking its layout first and its hash last.</summary>
@@ -14,27 +11,9 @@ internal static class ModelFileReading
     public static async Task<string> ReadAsync(ITensorFileSource source, ModelLayout layout, string? expectedSha256,
         string mismatchCode, ChunkAction onChunk, CancellationToken cancellationToken)
     {
-        await using var stream = await source.OpenReadAsync(cancellationToken);
-        string sha256;
-        try
-        {
-            await using var reader = await SafetensorsStreamReader.OpenAsync(stream, layout.MaxHeaderLength,
-                layout.MaxUpdateBytes, cancellationToken: cancellationToken);
-            if (layout.FindMismatch(reader.Header) is { } mismatch)
-                throw new AggregationInputException(mismatchCode, $"The {source.Description} does not match the model: {mismatch}");
-            while (await reader.ReadNextAsync(cancellationToken) is { } chunk)
-                onChunk(reader.Decode(chunk), layout[chunk.Tensor.Name].Offset + chunk.Start);
-            sha256 = await reader.CompleteAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is SafetensorsFormatException or UnsupportedDTypeException or PayloadTooLargeException)
-        {
-            throw new AggregationInputException(mismatchCode, $"The {source.Description} is not a readable model file: {e.Message}", e);
-        }
-
-        if (expectedSha256 is not null && !string.Equals(sha256, expectedSha256, StringComparison.OrdinalIgnoreCase))
-            throw new AggregationInputException(mismatchCode,
-                $"The {source.Description} has SHA-256 {sha256}, not the {expectedSha256} it was recorded with.");
-        return sha256;
+        var hashes = await ModelFileGroup.ReadAsync([new ModelFile(source, expectedSha256)], layout, mismatchCode,
+            chunk => onChunk(chunk.Values(0), chunk.FlatOffset), cancellationToken);
+        return hashes[0];
     }
 
     public delegate void ChunkAction(ReadOnlySpan<float> values, int flatOffset);

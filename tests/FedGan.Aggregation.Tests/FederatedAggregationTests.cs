@@ -139,6 +139,115 @@ public sealed class FederatedAggregationTests : IDisposable
         Assert.Contains(b.Source.Description, error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>About 1.2 MB per file in F32: several read blocks, and runs far longer than a cache strip.</summary>
+    private static readonly TensorSpec[] LargeSpecs = [new("conv.weight", [64, 32, 3, 3]), new("fc.weight", [400, 700]), new("fc.bias", [400])];
+
+    /// <summary>
+    /// A file with <paramref name="source"/>'s values whose data section holds the tensors in the
+    /// reverse of the order the reference writer uses (dtype, then name), written byte by byte:
+    /// what another writer may send.
+    /// </summary>
+    private (ITensorFileSource Source, string Sha256) WriteReversed(string name, Dictionary<string, float[]> values, TensorSpec[] specs)
+    {
+        var ordered = specs.OrderByDescending(s => s.Name, StringComparer.Ordinal).ToList();
+        var entries = new List<string>();
+        long offset = 0;
+        foreach (var spec in ordered)
+        {
+            var end = offset + 4L * values[spec.Name].Length;
+            entries.Add($"\"{spec.Name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(',', spec.Shape)}],\"data_offsets\":[{offset},{end}]}}");
+            offset = end;
+        }
+        var json = System.Text.Encoding.UTF8.GetBytes("{" + string.Join(',', entries) + "}");
+        using var file = new MemoryStream();
+        file.Write(BitConverter.GetBytes((ulong)json.Length));
+        file.Write(json);
+        foreach (var spec in ordered)
+        {
+            foreach (var value in values[spec.Name])
+                file.Write(BitConverter.GetBytes(value));
+        }
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path, file.ToArray());
+        return (new LocalTensorFile(path), Convert.ToHexStringLower(SHA256.HashData(file.ToArray())));
+    }
+
+    [Fact]
+    public async Task Updates_in_another_tensor_order_give_the_same_bytes_as_updates_laid_out_alike()
+    {
+        // Nine sites: each lane reads its updates several at a time, side by side when they are
+        // laid out alike; sites 3 and 6 put the tensors in another order, so their groups are read
+        // one file after the other instead. Both ways must add the same terms in the same order.
+        var baseFile = Write("base.safetensors", 0, null, LargeSpecs);
+        var sites = Enumerable.Range(1, 9).Select(i => (Id: $"site-{i}", Samples: 10L * i, File: Write($"u{i}.safetensors", i, 10L * i, LargeSpecs))).ToList();
+        var layout = ModelLayout.From(LargeSpecs);
+        var alike = sites.Select(s => new WeightedUpdate(s.Id, s.Samples, s.File.Sha256, s.File.Source)).ToArray();
+        var mixed = sites.Select(s =>
+        {
+            if (s.Id is not ("site-3" or "site-6"))
+                return new WeightedUpdate(s.Id, s.Samples, s.File.Sha256, s.File.Source);
+            var reversed = WriteReversed($"{s.Id}-reversed.safetensors", s.File.Values, LargeSpecs);
+            return new WeightedUpdate(s.Id, s.Samples, reversed.Sha256, reversed.Source);
+        }).ToArray();
+
+        var sideBySide = await FederatedAggregation.RunAsync(new AggregationJob(layout, alike, baseFile.Source, baseFile.Sha256,
+            new AggregationSettings(), UpdateClipNorm: 1));
+        var oneByOne = await FederatedAggregation.RunAsync(new AggregationJob(layout, mixed, baseFile.Source, baseFile.Sha256,
+            new AggregationSettings(), UpdateClipNorm: 1));
+
+        Assert.Equal(sideBySide.Weights.Sha256, oneByOne.Weights.Sha256);
+        // Rounding to float32 hides most differences in the order of the terms; the double sums do not.
+        var alikeLanes = (await WeightedMean.SumLanesAsync(layout, alike, new double[layout.Parameters])).Lanes;
+        var mixedLanes = (await WeightedMean.SumLanesAsync(layout, mixed, new double[layout.Parameters])).Lanes;
+        Assert.Equal(alikeLanes.Count, mixedLanes.Count);
+        for (var lane = 0; lane < alikeLanes.Count; lane++)
+            Assert.True(alikeLanes[lane].AsSpan().SequenceEqual(mixedLanes[lane]), $"Lane {lane} differs.");
+        // sum n = 450; site i weighs 10 i / 450.
+        foreach (var spec in LargeSpecs)
+        {
+            var offset = layout[spec.Name].Offset;
+            for (var j = 0; j < baseFile.Values[spec.Name].Length; j += 97)
+            {
+                var mean = sites.Sum(s => s.Samples / 450.0 * s.File.Values[spec.Name][j]);
+                Assert.Equal(baseFile.Values[spec.Name][j] + mean, oneByOne.Weights.Values[offset + j], 5);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Updates_sent_as_float16_are_averaged_at_the_values_float16_holds()
+    {
+        // Sites 1, 2, 4 and 5 send F16 (one lane reads 1 and 3 and 5, one 2 and 4): lanes with
+        // F16 only and with F16 beside F32.
+        var baseFile = Write("base.safetensors", 0, null, LargeSpecs);
+        var layout = ModelLayout.From(LargeSpecs);
+        var sites = Enumerable.Range(1, 5).Select(i =>
+        {
+            var values = LargeSpecs.ToDictionary(s => s.Name, s => Enumerable.Range(0, TensorEntry.ElementCountOf(s.Shape))
+                .Select(k => (k * 7 + i) % 11 / 32f - 0.15f).ToArray());
+            var dtype = i == 3 ? TensorDType.F32 : TensorDType.F16;
+            var bytes = Safetensors.Serialize(LargeSpecs.Select(s => new NamedTensor(s.Name, s.Shape, values[s.Name])), dtype: dtype);
+            var path = Path.Combine(_folder, $"h{i}.safetensors");
+            File.WriteAllBytes(path, bytes);
+            // What the wire holds: each value rounded to the nearest half-precision number.
+            var held = values.ToDictionary(p => p.Key, p => p.Value.Select(v => dtype == TensorDType.F16 ? (float)(Half)v : v).ToArray());
+            return (Update: new WeightedUpdate($"site-{i}", 20, Convert.ToHexStringLower(SHA256.HashData(bytes)), new LocalTensorFile(path)), Held: held);
+        }).ToList();
+
+        var outcome = await FederatedAggregation.RunAsync(new AggregationJob(layout, sites.Select(s => s.Update).ToArray(), baseFile.Source,
+            baseFile.Sha256, new AggregationSettings(), UpdateClipNorm: 1));
+
+        foreach (var spec in LargeSpecs)
+        {
+            var offset = layout[spec.Name].Offset;
+            for (var j = 0; j < baseFile.Values[spec.Name].Length; j += 89)
+            {
+                var mean = sites.Average(s => (double)s.Held[spec.Name][j]);
+                Assert.Equal(baseFile.Values[spec.Name][j] + mean, outcome.Weights.Values[offset + j], 6);
+            }
+        }
+    }
+
     [Fact]
     public async Task FedAdam_moments_survive_a_write_and_a_read_bit_for_bit()
     {
