@@ -21,7 +21,8 @@ public static class GanArchitectureMetadata
             [Prefix + "latent_dim"] = Format(architecture.LatentDim),
             [Prefix + "generator_width"] = Format(architecture.GeneratorWidth),
             [Prefix + "discriminator_width"] = Format(architecture.DiscriminatorWidth),
-            [Prefix + "generator_class_norm"] = architecture.GeneratorClassNorm ? "true" : "false",
+            [Prefix + "generator_class_norm"] = Format(architecture.GeneratorClassNorm),
+            [Prefix + "discriminator_norm"] = Format(architecture.DiscriminatorNorm),
         };
     }
 
@@ -37,20 +38,24 @@ public static class GanArchitectureMetadata
                 : throw new ArgumentException($"'{Prefix + key}' in the file's metadata is '{text}', not a whole number.");
         }
 
-        // Files written before G could take the label in its norms do not have the key: plain G.
-        var classNorm = false;
-        if (metadata?.TryGetValue(Prefix + "generator_class_norm", out var flag) == true)
-        {
-            classNorm = flag switch
-            {
-                "true" => true,
-                "false" => false,
-                _ => throw new ArgumentException($"'{Prefix}generator_class_norm' in the file's metadata is '{flag}', not true or false."),
-            };
-        }
-
-        return new GanArchitecture(Read("image_size"), Read("classes"), Read("latent_dim"), Read("generator_width"), Read("discriminator_width"), classNorm).Validate();
+        // Files written before these switches existed do not have their keys: off.
+        return new GanArchitecture(Read("image_size"), Read("classes"), Read("latent_dim"), Read("generator_width"), Read("discriminator_width"),
+            ReadSwitch(metadata, "generator_class_norm"), ReadSwitch(metadata, "discriminator_norm")).Validate();
     }
+
+    private static bool ReadSwitch(IReadOnlyDictionary<string, string>? metadata, string key)
+    {
+        if (metadata?.TryGetValue(Prefix + key, out var flag) != true)
+            return false;
+        return flag switch
+        {
+            "true" => true,
+            "false" => false,
+            _ => throw new ArgumentException($"'{Prefix}{key}' in the file's metadata is '{flag}', not true or false."),
+        };
+    }
+
+    private static string Format(bool value) => value ? "true" : "false";
 
     private static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -5,8 +5,12 @@ namespace FedGan.Learning.Models;
 
 /// <summary>
 /// D(image, label): a strided convolutional feature extractor phi and a projection head,
-/// D(x, y) = w . phi(x) + b + e_y . phi(x) (Miyato and Koyama 2018). It has no normalisation
-/// layer, so each image's score depends on that image alone, as per-example clipping requires.
+/// D(x, y) = w . phi(x) + b + e_y . phi(x) (Miyato and Koyama 2018). It has no batch
+/// normalisation, so each image's score depends on that image alone, as per-example clipping
+/// requires. With <see cref="GanArchitecture.DiscriminatorNorm"/>, each image's feature maps are
+/// normalised over groups of its own channels after every convolution but the first (group norm,
+/// as in DP-SGD classifiers, De et al. 2022): still one image at a time, and without parameters,
+/// so the per-example gradients of the layers around it are unchanged in form.
 /// Images are expected in [-1, 1].
 /// </summary>
 public sealed class ProjectionDiscriminator : nn.Module<Tensor, Tensor, Tensor>
@@ -16,11 +20,13 @@ public sealed class ProjectionDiscriminator : nn.Module<Tensor, Tensor, Tensor>
     private readonly PerExampleLinear critic;
     private readonly PerExampleLinear labelProjection;
     private readonly int classes;
+    private readonly bool normalise;
 
     public ProjectionDiscriminator(GanArchitecture architecture) : base("discriminator")
     {
         Architecture = architecture.Validate();
         classes = architecture.Classes;
+        normalise = architecture.DiscriminatorNorm;
         var width = architecture.DiscriminatorWidth;
         // 28: 28 -> 14 -> 7 -> 4 (the last kernel is 3 so 7 maps to 4); 64: 64 -> 32 -> 16 -> 8 -> 4.
         var stages = architecture.Upsamplings + 1;
@@ -90,8 +96,13 @@ public sealed class ProjectionDiscriminator : nn.Module<Tensor, Tensor, Tensor>
     private Tensor Features(Tensor images, LayerActivations? activations)
     {
         var h = images;
-        foreach (var convolution in convolutions)
-            h = nn.functional.leaky_relu(Apply(convolution, h, activations), LeakySlope);
+        for (var i = 0; i < convolutions.Length; i++)
+        {
+            h = Apply(convolutions[i], h, activations);
+            if (normalise && i > 0)
+                h = nn.functional.group_norm(h, GanArchitecture.DiscriminatorNormGroups);
+            h = nn.functional.leaky_relu(h, LeakySlope);
+        }
         return h.flatten(1);
     }
 

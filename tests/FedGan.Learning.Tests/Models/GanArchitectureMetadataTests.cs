@@ -9,13 +9,15 @@ public class GanArchitectureMetadataTests
     {
         var architecture = new GanArchitecture(ImageSize: 64, Classes: 7, LatentDim: 100, GeneratorWidth: 48, DiscriminatorWidth: 24);
         var classNorm = architecture with { GeneratorClassNorm = true };
+        var discriminatorNorm = architecture with { DiscriminatorNorm = true };
 
         Assert.Equal(architecture, GanArchitectureMetadata.FromMetadata(GanArchitectureMetadata.ToMetadata(architecture)));
         Assert.Equal(classNorm, GanArchitectureMetadata.FromMetadata(GanArchitectureMetadata.ToMetadata(classNorm)));
+        Assert.Equal(discriminatorNorm, GanArchitectureMetadata.FromMetadata(GanArchitectureMetadata.ToMetadata(discriminatorNorm)));
     }
 
     [Fact]
-    public void A_file_from_before_class_norms_reads_as_a_plain_generator_and_a_bad_flag_is_refused()
+    public void A_file_from_before_the_norm_switches_reads_as_plain_networks_and_a_bad_flag_is_refused()
     {
         var metadata = new Dictionary<string, string>
         {
@@ -26,9 +28,15 @@ public class GanArchitectureMetadataTests
             ["fedgan.architecture.discriminator_width"] = "16",
         };
         Assert.False(GanArchitectureMetadata.FromMetadata(metadata).GeneratorClassNorm);
+        Assert.False(GanArchitectureMetadata.FromMetadata(metadata).DiscriminatorNorm);
 
-        metadata["fedgan.architecture.generator_class_norm"] = "yes";
+        metadata["fedgan.architecture.discriminator_norm"] = "1";
         var error = Assert.Throws<ArgumentException>(() => GanArchitectureMetadata.FromMetadata(metadata));
+        Assert.Contains("discriminator_norm", error.Message);
+
+        metadata["fedgan.architecture.discriminator_norm"] = "true";
+        metadata["fedgan.architecture.generator_class_norm"] = "yes";
+        error = Assert.Throws<ArgumentException>(() => GanArchitectureMetadata.FromMetadata(metadata));
         Assert.Contains("generator_class_norm", error.Message);
     }
 

@@ -16,13 +16,14 @@ public class ModelTests
     }
 
     [Theory]
-    [InlineData(28)]
-    [InlineData(64)]
-    public void Each_image_score_and_each_fake_depend_on_that_example_alone(int size)
+    [InlineData(28, false)]
+    [InlineData(64, false)]
+    [InlineData(28, true)]
+    public void Each_image_score_and_each_fake_depend_on_that_example_alone(int size, bool discriminatorNorm)
     {
         // Per-record clipping bounds a record's influence only if no other row of the batch sees it.
         manual_seed(3);
-        var arch = new GanArchitecture(ImageSize: size, GeneratorWidth: 16, DiscriminatorWidth: 8);
+        var arch = new GanArchitecture(ImageSize: size, GeneratorWidth: 16, DiscriminatorWidth: 8, DiscriminatorNorm: discriminatorNorm);
         var gan = new ConditionalGan(arch);
         var images = rand(6, 1, size, size) * 2 - 1;
         var labels = tensor(new long[] { 0, 1, 2, 3, 4, 5 });
@@ -137,6 +138,36 @@ public class ModelTests
             using var noGrad = no_grad();
             Assert.False(generator.forward(randn(2, 64), tensor(new long[] { 0, 1 })).isnan().any().item<bool>());
         }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void With_feature_normalisation_the_scores_ignore_the_scale_of_the_second_convolution(bool discriminatorNorm)
+    {
+        // Normalising conv2's output over its channel groups divides out any common factor of
+        // its weights and bias; without the norm the factor passes through the leaky ReLU.
+        manual_seed(4);
+        var discriminator = new ProjectionDiscriminator(new GanArchitecture(DiscriminatorWidth: 8, DiscriminatorNorm: discriminatorNorm));
+        var images = rand(4, 1, 28, 28) * 2 - 1;
+        var labels = tensor(new long[] { 0, 3, 5, 9 });
+        using var noGrad = no_grad();
+        var before = discriminator.forward(images, labels);
+
+        var conv2 = discriminator.Layers[1]; // conv1, conv2, ... come first
+        conv2.Weight.mul_(3);
+        conv2.Bias!.mul_(3);
+        var after = discriminator.forward(images, labels);
+
+        Assert.Equal(discriminatorNorm, after.allclose(before, rtol: 1e-4, atol: 1e-4));
+    }
+
+    [Fact]
+    public void Feature_normalisation_needs_a_discriminator_width_its_groups_divide()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new GanArchitecture(DiscriminatorWidth: 6, DiscriminatorNorm: true).Validate());
+        Assert.Contains("multiple of 4", error.Message);
+        Assert.Equal(6, new GanArchitecture(DiscriminatorWidth: 6).Validate().DiscriminatorWidth);
     }
 
     [Theory]

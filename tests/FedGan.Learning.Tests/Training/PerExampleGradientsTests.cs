@@ -8,20 +8,22 @@ public class PerExampleGradientsTests
 {
     private const int Records = 5;
 
-    public static TheoryData<int, PerExampleNormMethod> Cases => new()
+    public static TheoryData<int, PerExampleNormMethod, bool> Cases => new()
     {
-        { 28, PerExampleNormMethod.Materialized },
-        { 28, PerExampleNormMethod.Ghost },
-        { 28, PerExampleNormMethod.Automatic },
-        { 64, PerExampleNormMethod.Materialized },
-        { 64, PerExampleNormMethod.Ghost },
+        { 28, PerExampleNormMethod.Materialized, false },
+        { 28, PerExampleNormMethod.Ghost, false },
+        { 28, PerExampleNormMethod.Automatic, false },
+        { 64, PerExampleNormMethod.Materialized, false },
+        { 64, PerExampleNormMethod.Ghost, false },
+        { 28, PerExampleNormMethod.Materialized, true },
+        { 28, PerExampleNormMethod.Ghost, true },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Per_record_norms_match_a_loop_of_single_record_backward_passes(int imageSize, PerExampleNormMethod method)
+    public void Per_record_norms_match_a_loop_of_single_record_backward_passes(int imageSize, PerExampleNormMethod method, bool discriminatorNorm)
     {
-        var (discriminator, real, fake, labels) = TinyProblem(imageSize, seed: 11);
+        var (discriminator, real, fake, labels) = TinyProblem(imageSize, seed: 11, discriminatorNorm);
         var reference = SlowPerExampleReference.DiscriminatorGradients(discriminator, real, fake, labels);
 
         using var gradients = Compute(discriminator, real, fake, labels);
@@ -32,12 +34,14 @@ public class PerExampleGradientsTests
     }
 
     [Theory]
-    [InlineData(null)]
-    [InlineData(PerExampleNormMethod.Materialized)]
-    [InlineData(PerExampleNormMethod.Ghost)]
-    public void Weighted_sum_matches_the_reference_gradients_weighted_the_same_way(PerExampleNormMethod? normsFirst)
+    [InlineData(null, false)]
+    [InlineData(PerExampleNormMethod.Materialized, false)]
+    [InlineData(PerExampleNormMethod.Ghost, false)]
+    [InlineData(null, true)]
+    [InlineData(PerExampleNormMethod.Ghost, true)]
+    public void Weighted_sum_matches_the_reference_gradients_weighted_the_same_way(PerExampleNormMethod? normsFirst, bool discriminatorNorm)
     {
-        var (discriminator, real, fake, labels) = TinyProblem(28, seed: 12);
+        var (discriminator, real, fake, labels) = TinyProblem(28, seed: 12, discriminatorNorm);
         var reference = SlowPerExampleReference.DiscriminatorGradients(discriminator, real, fake, labels);
         var coefficients = new[] { 0.5f, -1f, 2f, 0f, 0.25f };
 
@@ -121,10 +125,11 @@ public class PerExampleGradientsTests
     private static Tensor PairLoss(Tensor scores, long n) =>
         GanLosses.RealRows(scores.narrow(0, 0, n)).sum() + GanLosses.FakeRows(scores.narrow(0, n, n)).sum();
 
-    internal static (ProjectionDiscriminator, Tensor Real, Tensor Fake, Tensor Labels) TinyProblem(int imageSize, int seed)
+    internal static (ProjectionDiscriminator, Tensor Real, Tensor Fake, Tensor Labels) TinyProblem(int imageSize, int seed, bool discriminatorNorm = false)
     {
         manual_seed(seed);
-        var discriminator = new ProjectionDiscriminator(new GanArchitecture(ImageSize: imageSize, Classes: 3, DiscriminatorWidth: 4));
+        var discriminator = new ProjectionDiscriminator(new GanArchitecture(ImageSize: imageSize, Classes: 3, DiscriminatorWidth: 4,
+            DiscriminatorNorm: discriminatorNorm));
         var real = rand(Records, 1, imageSize, imageSize) * 2 - 1;
         var fake = rand(Records, 1, imageSize, imageSize) * 2 - 1;
         // Records 1 and 3 share a label, so the projection's per-record rows overlap.

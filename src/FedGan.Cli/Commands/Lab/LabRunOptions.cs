@@ -45,6 +45,7 @@ internal sealed class LabRunOptions
     public Option<int> GeneratorWidth { get; } = Default("--g-width", "Channels of G's last hidden layer.", 32);
     public Option<bool> GeneratorClassNorm { get; } = new("--g-class-norm") { Description = "G's normalisation layers take the label too (a per-class scale and shift)." };
     public Option<int> DiscriminatorWidth { get; } = Default("--d-width", "Channels of D's first layer.", 16);
+    public Option<bool> DiscriminatorNorm { get; } = new("--d-norm") { Description = "D normalises each image's feature maps after every convolution but the first (group norm, 8 groups, no parameters)." };
     public Option<int> TstrImages { get; } = Default("--tstr-images", "Synthetic images the TSTR classifier trains on.", 10_000);
     public Option<int> TstrEpochs { get; } = Default("--tstr-epochs", "Epochs of TSTR classifier training.", 5);
     public Option<int> FrechetSamples { get; } = Default("--fd-samples", "Images per side of each Frechet distance.", 10_000);
@@ -56,7 +57,7 @@ internal sealed class LabRunOptions
     [
         Mode, Output, Sites, Alpha, NoShift, RareClass, RarePrevalence, Rounds, LocalSteps, BatchSize, GeneratorBatch,
         DStepsPerGStep, DLearningRate, GLearningRate, DBeta1, ClassLoss, Proximal, Epsilon, DpFakes, Delta, Accountant, Clip, UpdateClip, ServerNoise, ServerLearningRate, ServerMomentum, FreshLocalOptimizers, FreshGeneratorOptimizer, AverageMoments, GeneratorLabels, LabelNoise, LearningRateDecay, LearningRateDecayFrom, LearningRateFinal, AverageDecay, ImageSize, LatentDim,
-        GeneratorWidth, GeneratorClassNorm, DiscriminatorWidth, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
+        GeneratorWidth, GeneratorClassNorm, DiscriminatorWidth, DiscriminatorNorm, TstrImages, TstrEpochs, FrechetSamples, Seed, DataDirectory, CacheDirectory,
     ];
 
     private static Option<T> Default<T>(string name, string description, T value) =>
