@@ -24,11 +24,17 @@ public class FederatedRoundsTests(FederatedStackFixture fixture)
     public async Task Three_sites_complete_two_rounds_and_each_version_is_the_sample_weighted_average_of_the_accepted_updates()
     {
         var study = NewStudyId();
-        await _coordinator.CreateStudyAsync(study, string.Join(',', Hospitals), "--quorum", "3");
+        await _coordinator.CreateStudyAsync(study, string.Join(',', Hospitals), "--quorum", "3",
+            "--d-steps-per-g-step", "2", "--d-learning-rate", "6e-4", "--g-learning-rate", "3e-4");
 
         var finished = await _coordinator.WaitForStudyToEndAsync(study);
 
         Assert.Equal("completed", (string)finished["status"]!);
+        // The coordinator's training options reach the study every site's tasks are built from.
+        var training = finished["definition"]!["training"]!;
+        Assert.Equal(2, (int)training["discriminator_steps_per_generator_step"]!);
+        Assert.Equal(6e-4, (double)training["discriminator_learning_rate"]!);
+        Assert.Equal(3e-4, (double)training["generator_learning_rate"]!);
         Assert.Equal(2, (int)finished["latest_version"]!);
         var rounds = await _coordinator.ListAsync($"/scheduler/studies/{study}/rounds");
         Assert.Equal(["completed", "completed"], rounds.Select(r => (string)r!["state"]!));

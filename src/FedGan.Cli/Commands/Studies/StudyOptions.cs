@@ -9,6 +9,8 @@ namespace FedGan.Cli.Commands.Studies;
 /// <summary>The options of <c>fedgan studies create</c>, turned into a study definition.</summary>
 public sealed class StudyOptions
 {
+    private static readonly TrainingSettings Training = new();
+
     private readonly Option<string> _study = new("--study") { Description = $"The study id ({ResourceIds.Description}).", Required = true };
     private readonly Option<string> _sites = new("--sites") { Description = "Comma-separated site ids taking part.", Required = true };
     private readonly Option<string?> _name = new("--name") { Description = "A human-readable name." };
@@ -17,6 +19,9 @@ public sealed class StudyOptions
     private readonly Option<int> _deadline = new("--deadline-seconds") { Description = "How long a round stays open at most.", DefaultValueFactory = _ => 900 };
     private readonly Option<int> _grace = new("--grace-seconds") { Description = "How long a round waits for stragglers once the quorum is in.", DefaultValueFactory = _ => 30 };
     private readonly Option<int> _localSteps = new("--local-steps") { Description = "DP-SGD discriminator steps per site per round.", DefaultValueFactory = _ => 50 };
+    private readonly Option<int> _dStepsPerGStep = new("--d-steps-per-g-step") { Description = "Discriminator steps between two generator steps.", DefaultValueFactory = _ => Training.DiscriminatorStepsPerGeneratorStep };
+    private readonly Option<double> _dLearningRate = new("--d-learning-rate") { Description = "The discriminator's Adam learning rate.", DefaultValueFactory = _ => Training.DiscriminatorLearningRate };
+    private readonly Option<double> _gLearningRate = new("--g-learning-rate") { Description = "The generator's Adam learning rate.", DefaultValueFactory = _ => Training.GeneratorLearningRate };
     private readonly Option<double> _samplingRate = new("--sampling-rate") { Description = "Poisson sampling rate q of each step (expected batch = q x site's images).", DefaultValueFactory = _ => 0.004 };
     private readonly Option<double?> _noise = new("--noise-multiplier") { Description = "DP-SGD noise multiplier; default: the smallest that keeps every round within --target-epsilon." };
     private readonly Option<double> _targetEpsilon = new("--target-epsilon") { Description = "Epsilon all rounds together may reach at --delta (used to calibrate the noise).", DefaultValueFactory = _ => 8 };
@@ -32,7 +37,7 @@ public sealed class StudyOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _study, _sites, _name, _rounds, _quorum, _deadline, _grace, _localSteps, _samplingRate, _noise,
+        foreach (var option in new Option[] { _study, _sites, _name, _rounds, _quorum, _deadline, _grace, _localSteps, _dStepsPerGStep, _dLearningRate, _gLearningRate, _samplingRate, _noise,
                      _targetEpsilon, _budget, _delta, _clip, _updateClip, _aggregation, _serverLr, _imageSize, _classes, _seed })
         {
             command.Options.Add(option);
@@ -49,9 +54,14 @@ public sealed class StudyOptions
         var rate = parsed.GetValue(_samplingRate);
         var delta = parsed.GetValue(_delta);
         var target = parsed.GetValue(_targetEpsilon);
-        if (rounds < 1 || localSteps < 1)
+        if (rounds < 1 || localSteps < 1 || parsed.GetValue(_dStepsPerGStep) < 1)
         {
-            throw new CliUsageException("--rounds and --local-steps must be at least 1.");
+            throw new CliUsageException("--rounds, --local-steps and --d-steps-per-g-step must be at least 1.");
+        }
+        if (!(parsed.GetValue(_dLearningRate) > 0) || !(parsed.GetValue(_gLearningRate) > 0)
+            || !double.IsFinite(parsed.GetValue(_dLearningRate)) || !double.IsFinite(parsed.GetValue(_gLearningRate)))
+        {
+            throw new CliUsageException("--d-learning-rate and --g-learning-rate must be positive numbers.");
         }
 
         // Every round charges each site local_steps steps: calibrate for all of them together.
@@ -63,7 +73,8 @@ public sealed class StudyOptions
             parsed.GetValue(_name),
             architecture,
             sites,
-            new TrainingSettings(LocalSteps: localSteps),
+            new TrainingSettings(LocalSteps: localSteps, DiscriminatorStepsPerGeneratorStep: parsed.GetValue(_dStepsPerGStep),
+                DiscriminatorLearningRate: parsed.GetValue(_dLearningRate), GeneratorLearningRate: parsed.GetValue(_gLearningRate)),
             new PrivacySettings(noise, rate, parsed.GetValue(_clip), delta, parsed.GetValue(_budget) ?? target),
             new UpdateSettings(parsed.GetValue(_updateClip)),
             new AggregationSettings(parsed.GetValue(_aggregation)!, parsed.GetValue(_serverLr)),
