@@ -27,6 +27,8 @@ public static class DemoStudyExtensions
         builder.AddProject<Projects.FedGan_Cli>("demo-study", launchProfileName: null)
             .WithArgs("studies", "create", "--study", StudyId, "--name", "Fashion-MNIST across simulated hospitals",
                 "--sites", sites, "--rounds", rounds, "--local-steps", localSteps,
+                // The best DP schedule in the lab (docs/results.md): D's learning rate twice G's, two D steps per G step.
+                "--d-steps-per-g-step", "2", "--d-learning-rate", "6e-4", "--g-learning-rate", "3e-4",
                 "--quorum", hospitals.Count.ToString(CultureInfo.InvariantCulture),
                 "--sampling-rate", "0.004", "--target-epsilon", "8", "--epsilon-budget", "10", "--deadline-seconds", "900")
             .WithEnvironment("FEDGAN_GATEWAY", gateway.GetEndpoint("http"))
