@@ -7,8 +7,9 @@ namespace FedGan.Aggregation;
 /// <summary>
 /// The sample-weighted mean of a round's updates, sum_i (n_i / sum n) u_i, accumulated in double
 /// vectors of the model's size, one per reading lane: each lane streams its updates from their
-/// sources a few at a time (<see cref="GroupSize"/>), so memory does not grow with the number of sites. Sites are added in ordinal order of
-/// their id, so the result is the same bytes whatever order the updates arrived in.
+/// sources a few at a time (<see cref="GroupSize"/>), so memory does not grow with the number of
+/// sites. Sites are added in ordinal order of their id, so the result is the same bytes whatever
+/// order the updates arrived in.
 /// </summary>
 public static class WeightedMean
 {
