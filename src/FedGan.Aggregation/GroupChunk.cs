@@ -33,9 +33,9 @@ internal sealed class GroupChunk : IDisposable
     public int Member(int file) => _members[file];
 
     /// <summary>The <paramref name="file"/>-th file's values, as float32.</summary>
-    public ReadOnlySpan<float> Values(int file) => _decoded[_members[file]] is { } decoded && !IsRaw(_chunks[file])
-        ? decoded.AsSpan(0, Count)
-        : MemoryMarshal.Cast<byte, float>(_chunks[file].Bytes.Span);
+    public ReadOnlySpan<float> Values(int file) => IsRaw(_chunks[file])
+        ? MemoryMarshal.Cast<byte, float>(_chunks[file].Bytes.Span)
+        : _decoded[_members[file]].AsSpan(0, Count);
 
     internal void Set(int member, in TensorChunk chunk, int flatOffset)
     {

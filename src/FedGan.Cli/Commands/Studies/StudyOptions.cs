@@ -54,12 +54,14 @@ public sealed class StudyOptions
         var rate = parsed.GetValue(_samplingRate);
         var delta = parsed.GetValue(_delta);
         var target = parsed.GetValue(_targetEpsilon);
-        if (rounds < 1 || localSteps < 1 || parsed.GetValue(_dStepsPerGStep) < 1)
+        var dStepsPerGStep = parsed.GetValue(_dStepsPerGStep);
+        var dLearningRate = parsed.GetValue(_dLearningRate);
+        var gLearningRate = parsed.GetValue(_gLearningRate);
+        if (rounds < 1 || localSteps < 1 || dStepsPerGStep < 1)
         {
             throw new CliUsageException("--rounds, --local-steps and --d-steps-per-g-step must be at least 1.");
         }
-        if (!(parsed.GetValue(_dLearningRate) > 0) || !(parsed.GetValue(_gLearningRate) > 0)
-            || !double.IsFinite(parsed.GetValue(_dLearningRate)) || !double.IsFinite(parsed.GetValue(_gLearningRate)))
+        if (!(dLearningRate > 0) || !(gLearningRate > 0) || !double.IsFinite(dLearningRate) || !double.IsFinite(gLearningRate))
         {
             throw new CliUsageException("--d-learning-rate and --g-learning-rate must be positive numbers.");
         }
@@ -73,8 +75,8 @@ public sealed class StudyOptions
             parsed.GetValue(_name),
             architecture,
             sites,
-            new TrainingSettings(LocalSteps: localSteps, DiscriminatorStepsPerGeneratorStep: parsed.GetValue(_dStepsPerGStep),
-                DiscriminatorLearningRate: parsed.GetValue(_dLearningRate), GeneratorLearningRate: parsed.GetValue(_gLearningRate)),
+            new TrainingSettings(localSteps, DiscriminatorStepsPerGeneratorStep: dStepsPerGStep,
+                DiscriminatorLearningRate: dLearningRate, GeneratorLearningRate: gLearningRate),
             new PrivacySettings(noise, rate, parsed.GetValue(_clip), delta, parsed.GetValue(_budget) ?? target),
             new UpdateSettings(parsed.GetValue(_updateClip)),
             new AggregationSettings(parsed.GetValue(_aggregation)!, parsed.GetValue(_serverLr)),
