@@ -1,4 +1,5 @@
 using FedGan.Learning.Models;
+using FedGan.Learning.Sampling;
 using FedGan.Learning.Training;
 using static TorchSharp.torch;
 
@@ -22,7 +23,11 @@ public static class SampleGrid
     }
 
     /// <summary>Tiles <paramref name="rows"/> x <paramref name="columns"/> square images (row-major, [0, 1]) on a black background.</summary>
-    public static byte[] FromPixels(float[] values, int rows, int columns, int size)
+    public static byte[] FromPixels(float[] values, int rows, int columns, int size) =>
+        FromGreyLevels(SyntheticSampler.ToGreyLevels(values), rows, columns, size);
+
+    /// <summary>Tiles <paramref name="rows"/> x <paramref name="columns"/> square images of 8-bit grey levels on a black background.</summary>
+    public static byte[] FromGreyLevels(byte[] values, int rows, int columns, int size)
     {
         if (values.Length != (long)rows * columns * size * size)
             throw new ArgumentException($"{rows}x{columns} images of {size}x{size} need {(long)rows * columns * size * size} values, not {values.Length}.");
@@ -34,11 +39,7 @@ public static class SampleGrid
             {
                 var image = (r * columns + c) * size * size;
                 for (var y = 0; y < size; y++)
-                    for (var x = 0; x < size; x++)
-                    {
-                        var v = Math.Clamp(values[image + y * size + x], 0f, 1f);
-                        canvas[(Gap + r * (size + Gap) + y) * width + Gap + c * (size + Gap) + x] = (byte)Math.Round(v * 255);
-                    }
+                    Array.Copy(values, image + y * size, canvas, (Gap + r * (size + Gap) + y) * width + Gap + c * (size + Gap), size);
             }
 
         return Png.EncodeGrayscale(canvas, width, height);

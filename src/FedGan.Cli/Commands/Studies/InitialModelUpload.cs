@@ -1,3 +1,4 @@
+using FedGan.Cli.Commands.Models;
 using FedGan.Contracts.Models;
 using FedGan.Learning.Models;
 using FedGan.Tensors;
@@ -9,9 +10,7 @@ public static class InitialModelUpload
 {
     public static (byte[] Weights, ModelDescription Model) Create(ModelArchitecture architecture, int seed)
     {
-        var gan = new GanArchitecture(architecture.ImageSize, architecture.Classes, architecture.LatentDim,
-            architecture.GeneratorWidth, architecture.DiscriminatorWidth).Validate();
-        var tensors = InitialWeights.Create(gan, seed);
+        var tensors = InitialWeights.Create(architecture.ToGan(), seed);
         var model = new ModelDescription(architecture, tensors.Select(t => new ModelTensor(t.Name, t.Shape)).ToList(), seed);
         return (Safetensors.Serialize(tensors), model);
     }
