@@ -17,5 +17,6 @@ app.MapDefaultOpenApi();
 app.MapServiceInfo("modelregistry");
 app.MapWeightsApi();
 app.MapVersionsApi();
+app.MapEvaluationsApi();
 
 app.Run();

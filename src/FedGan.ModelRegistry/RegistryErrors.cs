@@ -51,4 +51,10 @@ internal static class RegistryErrors
     public static RegistryError RoundNotAfterParent(int round, int parentVersion, int parentRound) =>
         new(422, ErrorCodes.LineageInvalid,
             $"Round {round} does not come after round {parentRound}, which produced parent version {parentVersion}.");
+
+    public static RegistryError InvalidEvaluation(string detail) => new(400, ErrorCodes.EvaluationInvalid, detail);
+
+    public static RegistryError EvaluationMismatch(int version, string scored, string published) =>
+        new(409, ErrorCodes.EvaluationMismatch,
+            $"The evaluation scored weights with SHA-256 {scored}; version {version} is {published}. An evaluation is kept only with the weights it scored.");
 }

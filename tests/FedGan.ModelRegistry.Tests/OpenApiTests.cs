@@ -12,8 +12,8 @@ public class OpenApiTests(RegistryStack stack)
         var paths = document["paths"]!.AsObject();
 
         Assert.Equal(
-            ["/studies/{studyId}/versions", "/studies/{studyId}/versions/latest", "/studies/{studyId}/versions/{version}",
-             "/studies/{studyId}/versions/{version}/weights", "/studies/{studyId}/weights"],
+            ["/studies/{studyId}/evaluations", "/studies/{studyId}/versions", "/studies/{studyId}/versions/latest", "/studies/{studyId}/versions/{version}",
+             "/studies/{studyId}/versions/{version}/evaluations", "/studies/{studyId}/versions/{version}/weights", "/studies/{studyId}/weights"],
             paths.Select(p => p.Key).Where(p => p.StartsWith("/studies", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.NotNull(paths["/studies/{studyId}/weights"]!["post"]!["requestBody"]!["content"]!["application/octet-stream"]);
     }

@@ -4,4 +4,4 @@ using FedGan.ModelRegistry.Weights;
 
 namespace FedGan.ModelRegistry.Apis;
 
-public sealed record RegistryServices(ManifestStore Manifests, WeightsStore Weights, WeightsIngest Ingest, VersionPublisher Publisher);
+public sealed record RegistryServices(ManifestStore Manifests, WeightsStore Weights, WeightsIngest Ingest, VersionPublisher Publisher, EvaluationStore Evaluations);

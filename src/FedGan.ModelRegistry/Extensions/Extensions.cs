@@ -24,6 +24,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RegistryContainer>();
         builder.Services.AddSingleton<ManifestStore>();
+        builder.Services.AddSingleton<EvaluationStore>();
         builder.Services.AddSingleton<WeightsStore>();
         builder.Services.AddSingleton<WeightsIngest>();
         builder.Services.AddSingleton<VersionPublisher>();

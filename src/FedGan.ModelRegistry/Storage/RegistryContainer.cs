@@ -34,4 +34,10 @@ public sealed class RegistryContainer(BlobServiceClient service, IOptions<Regist
     public static string ManifestName(string studyId, int version) => $"{ManifestPrefix(studyId)}{version:D10}.json";
 
     public static string ManifestPrefix(string studyId) => $"manifests/{studyId}/";
+
+    /// <summary>By version, then time: listing order is the order evaluations were made in.</summary>
+    public static string EvaluationName(string studyId, int version, DateTimeOffset evaluatedAt, Guid id) =>
+        $"{EvaluationPrefix(studyId)}{version:D10}/{evaluatedAt.UtcTicks:D19}-{id:N}.json";
+
+    public static string EvaluationPrefix(string studyId) => $"evaluations/{studyId}/";
 }

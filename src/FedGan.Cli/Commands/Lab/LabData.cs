@@ -21,7 +21,7 @@ internal static class LabData
         return imageSize == train.Height ? (train, test) : (Upscale(train, imageSize), Upscale(test, imageSize));
     }
 
-    private static LabeledImages Upscale(LabeledImages images, int size)
+    internal static LabeledImages Upscale(LabeledImages images, int size)
     {
         var pixels = new float[(long)images.Count * size * size];
         for (var i = 0; i < images.Count; i++)

@@ -1,28 +1,44 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using FedGan.Cli.Commands.Studies;
 using FedGan.Cli.Platform;
 using FedGan.Contracts.Models;
 
 namespace FedGan.Cli.Commands.Models;
 
-/// <summary><c>fedgan models</c>: list a study's model versions with their lineage, download one, draw synthetic images from one.</summary>
+/// <summary><c>fedgan models</c>: list a study's model versions with their lineage, download one, draw synthetic images from one, score one.</summary>
 public static class ModelsCommand
 {
     private sealed record Downloaded(string StudyId, int Version, string Path, string Sha256, long SizeBytes);
 
     public static Command Create() =>
-        new("models", "List model versions with their lineage, download one as safetensors, or draw synthetic images from one.")
+        new("models", "List model versions with their lineage, download one as safetensors, draw synthetic images from one or score one.")
         {
-            List(), Download(), ModelsSampleCommand.Create(),
+            List(), Download(), ModelsSampleCommand.Create(), ModelsEvaluateCommand.Create(),
         };
 
     private static Command List()
     {
         var study = StudiesCommand.StudyOption();
-        var command = new Command("list", "Every published version: parent, round, contributing sites and weights, epsilon per site.") { study };
+        var command = new Command("list", "Every published version: parent, round, contributing sites and weights, epsilon per site, and its recorded evaluations.") { study };
         return PlatformCommand.WithPlatform(command, async (parsed, platform, cancellationToken) =>
-            JsonOutput.Write(await platform.GetAsync<List<ModelVersionManifest>>(
-                $"registry/studies/{StudiesCommand.StudyId(parsed.GetValue(study)!)}/versions", cancellationToken)));
+        {
+            var studyId = StudiesCommand.StudyId(parsed.GetValue(study)!);
+            var versions = await platform.GetAsync<List<ModelVersionManifest>>($"registry/studies/{studyId}/versions", cancellationToken);
+            var evaluations = (await platform.GetAsync<List<ModelEvaluation>>($"registry/studies/{studyId}/evaluations", cancellationToken))
+                .ToLookup(evaluation => evaluation.Version);
+            // Each manifest as it is, with the version's evaluations beside its fields.
+            var listed = new JsonArray();
+            foreach (var manifest in versions)
+            {
+                var fields = JsonSerializer.SerializeToNode(manifest, JsonOutput.Options)!.AsObject();
+                fields["evaluations"] = JsonSerializer.SerializeToNode(evaluations[manifest.Version].ToList(), JsonOutput.Options);
+                listed.Add(fields);
+            }
+
+            return JsonOutput.Write(listed);
+        });
     }
 
     private static Command Download()

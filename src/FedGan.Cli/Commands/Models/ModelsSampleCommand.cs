@@ -147,7 +147,7 @@ public static class ModelsSampleCommand
 
     private static ulong RandomSeed() => BitConverter.ToUInt64(RandomNumberGenerator.GetBytes(8));
 
-    private static string Software() =>
+    internal static string Software() =>
         "fedgan " + (typeof(ModelsSampleCommand).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown");
 
     /// <summary>The command as typed (credentials come from the environment, never from arguments).</summary>
