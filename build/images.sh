@@ -71,6 +71,10 @@ trap stop_registry EXIT
 registry_up() { curl -fsS -o /dev/null --max-time 2 "http://$registry/v2/" 2>/dev/null; }
 if ! registry_up; then
   case "$registry" in localhost:*|127.0.0.1:*) ;; *) fail "no registry answers at $registry" ;; esac
+  # Something else (e.g. Debian's docker-registry service, which wants a password) holds the port.
+  if (exec 3<>"/dev/tcp/127.0.0.1/${registry##*:}") 2>/dev/null; then
+    fail "127.0.0.1:${registry##*:} is taken by something that is not an open registry; pass --registry localhost:PORT"
+  fi
   command -v docker-registry >/dev/null || fail "docker-registry is missing (run build/prerequisites.sh)"
   mkdir -p "$repo/.fedgan/registry"
   REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$repo/.fedgan/registry" REGISTRY_HTTP_ADDR="127.0.0.1:${registry##*:}" \
@@ -174,7 +178,8 @@ sources_hash=$(cd "$repo" && {
   git ls-files -co --exclude-standard -- src FedGan.ServiceDefaults Directory.Build.props Directory.Build.targets \
     Directory.Packages.props NuGet.config nuget.config global.json build/TorchSharpNativeFix.targets \
     build/MarkGlibcxxRequirementWeak.cs build/containers | sort | xargs -r sha256sum
-  echo "$sdk_base $(image_label "$base_local" org.fedgan.recipe) $mark_glibcxx_weak"; sha256sum "$0"; } | sha256sum | cut -c1-16)
+  echo "$sdk_base $(image_label "$base_local" org.fedgan.recipe) $mark_glibcxx_weak $tag"
+  sed -n '/^build_dotnet_image()/,/^}/p; /^build_redis_image()/,/^}/p' "$0"; } | sha256sum | cut -c1-16)
 
 build_dotnet_image() {
   local name=$1 log="$state/$1.publish.log"
@@ -190,7 +195,8 @@ $(grep -E 'error|Error' "$log" | tail -n 10)"
 build_redis_image() {
   say "building fedgan/redis:$tag"
   local log="$state/redis.build.log" redis_base="$debian_local"
-  [ -z "$base_image" ] || fail "fedgan/redis is built on the local Debian base; pass image names without redis with --base-image"
+  # Debian's redis-server needs the local Debian image, even when the .NET images use --base-image.
+  if [ "$(image_label "$debian_local" org.fedgan.recipe)" != "$recipe" ]; then build_base; fi
   podman build --quiet --build-arg BASE="$redis_base" -f "$repo/build/containers/redis.Containerfile" \
     -t "$registry/fedgan/redis:$tag" "$repo/build/containers" >"$log" 2>&1 \
     || fail "building fedgan/redis failed (log: $log): $(tail -n 5 "$log")"
