@@ -15,9 +15,7 @@ public static class Extensions
         builder.AddRedisStore("redis");
 
         builder.Services.AddOptions<IdentityOptions>()
-            .BindConfiguration(IdentityOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .BindConfigurationValidatedOnStart(IdentityOptions.SectionName);
 
         // Encrypts the signing keys' private parts at rest in Redis. Replicas must share this key ring.
         var dataProtection = builder.Services.AddDataProtection().SetApplicationName("fedgan-identity");
