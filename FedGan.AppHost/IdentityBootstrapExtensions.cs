@@ -57,6 +57,14 @@ public static class IdentityBootstrapExtensions
         return coordinatorSecret;
     }
 
+    /// <summary>
+    /// The secret Identity encrypts its signing keys with in Redis (generated once, kept in user
+    /// secrets), so the keys survive restarts of the stack and Redis alone does not hold them.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSigningKeyEncryptionKey(this IResourceBuilder<ProjectResource> identity) =>
+        identity.WithEnvironment("Identity__SigningKeyEncryptionKey",
+            identity.ApplicationBuilder.AddGeneratedSecret($"{identity.Resource.Name}-signing-key-encryption"));
+
     /// <summary>48 random letters and digits (about 285 bits), generated once and kept in user secrets.</summary>
     private static IResourceBuilder<ParameterResource> AddGeneratedSecret(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddParameter(name, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);

@@ -3,7 +3,6 @@ using FedGan.Identity.Clients;
 using FedGan.Identity.Keys;
 using FedGan.Identity.Tokens;
 using FedGan.Storage;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace FedGan.Identity.Extensions;
 
@@ -17,12 +16,9 @@ public static class Extensions
         builder.Services.AddOptions<IdentityOptions>()
             .BindConfigurationValidatedOnStart(IdentityOptions.SectionName);
 
-        // Encrypts the signing keys' private parts at rest in Redis. Replicas must share this key ring.
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("fedgan-identity");
-        if (builder.Configuration[$"{IdentityOptions.SectionName}:DataProtectionKeysPath"] is { Length: > 0 } keysPath)
-        {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysPath));
-        }
+        // Encrypts the signing keys' private parts at rest in Redis, with a secret every replica shares.
+        builder.Services.AddSingleton<SigningKeyEncryption>();
+        builder.Services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-key");
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SecretHasher>();
