@@ -17,7 +17,7 @@ public partial class KubernetesManifestTests
     private static readonly Dictionary<string, string[]> DocumentedSecrets = new()
     {
         ["fedgan-stores"] = ["redis-password", "redis", "blobs"],
-        ["fedgan-credentials"] = ["coordinator", "roundscheduler", "aggregator", "modelregistry", "privacyaccountant", "server-noise", "signing-key-encryption"],
+        ["fedgan-credentials"] = ["coordinator", "roundscheduler", "aggregator", "modelregistry", "server-noise", "signing-key-encryption"],
         ["fedgan-site"] = ["site-id", "client-secret"],
     };
 
