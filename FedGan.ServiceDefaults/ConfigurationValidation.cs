@@ -2,6 +2,7 @@ using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -18,7 +19,8 @@ public static class ConfigurationValidation
         where TOptions : class
     {
         builder.BindConfiguration(sectionName).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(builder.Name, sectionName));
+        // Once per options type, however many callers bind it (each typed client adding a token handler does).
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(builder.Name, sectionName)));
         return builder;
     }
 
