@@ -46,13 +46,18 @@ public static class ConfigurationValidation
             var key = $"{prefix}:{property.Name}";
             var value = property.GetValue(options);
             var context = new ValidationContext(options) { MemberName = property.Name, DisplayName = property.Name };
-            foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>())
+            foreach (var attribute in property.GetCustomAttributes<ValidationAttribute>().OrderBy(a => a is RequiredAttribute ? 0 : 1))
             {
                 if (attribute.GetValidationResult(value, context) is { } result && result != ValidationResult.Success)
                 {
-                    failures.Add(attribute is RequiredAttribute
-                        ? $"{key} (env {EnvironmentName(key)}) is required."
-                        : $"{key} (env {EnvironmentName(key)}): {result.ErrorMessage}");
+                    if (attribute is RequiredAttribute)
+                    {
+                        // A missing value says all there is to say: no length or range complaints about it.
+                        failures.Add($"{key} (env {EnvironmentName(key)}) is required.");
+                        break;
+                    }
+
+                    failures.Add($"{key} (env {EnvironmentName(key)}): {result.ErrorMessage}");
                 }
             }
 
