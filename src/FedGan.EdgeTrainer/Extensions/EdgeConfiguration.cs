@@ -36,7 +36,7 @@ public static class EdgeConfiguration
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
-            throw new EdgeConfigurationException($"The config file '{fullPath}' is not valid JSON: {e.InnerException?.Message ?? e.Message}", e);
+            throw new EdgeConfigurationException($"The config file '{fullPath}' is not valid JSON: {e.GetBaseException().Message}", e);
         }
 
         return fullPath;
