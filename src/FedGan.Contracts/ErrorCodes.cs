@@ -36,4 +36,6 @@ public static class ErrorCodes
     public const string WeightsNotFinite = "weights_not_finite";
     public const string ParentVersionNotFound = "parent_version_not_found";
     public const string LineageInvalid = "lineage_invalid";
+    public const string DeclineReasonInvalid = "decline_reason_invalid";
+    public const string SiteAlreadyUploaded = "site_already_uploaded";
 }
