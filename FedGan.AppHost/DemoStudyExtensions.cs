@@ -1,5 +1,7 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using FedGan.Contracts.Models;
+using FedGan.Contracts.Studies;
 using Microsoft.Extensions.Configuration;
 
 namespace Aspire.Hosting;
@@ -12,6 +14,10 @@ namespace Aspire.Hosting;
 public static class DemoStudyExtensions
 {
     public const string StudyId = "demo-fashion-mnist";
+    public const double EpsilonBudget = 10;
+
+    /// <summary>28x28 Fashion-MNIST, 10 classes: what the study is created with and what the hospitals approve.</summary>
+    public static readonly ModelArchitecture Architecture = new(ImageSize: 28, Classes: 10);
 
     public static void AddDemoStudy(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> gateway,
         IResourceBuilder<ParameterResource> coordinatorSecret, IReadOnlyList<IResourceBuilder<ProjectResource>> hospitals)
@@ -19,6 +25,12 @@ public static class DemoStudyExtensions
         if (!builder.Configuration.GetValue("Demo:Enabled", true) || hospitals.Count == 0 || builder.ExecutionContext.IsPublishMode)
         {
             return;
+        }
+
+        // Each simulated hospital consents to the demo study explicitly, as a real one would in its config.
+        foreach (var hospital in hospitals)
+        {
+            hospital.WithApprovedStudy(StudyId, ContractHash.Of(Architecture), EpsilonBudget);
         }
 
         var sites = string.Join(',', hospitals.Select(h => h.Resource.Name));
@@ -30,7 +42,10 @@ public static class DemoStudyExtensions
                 // The best DP schedule in the lab (docs/results.md): D's learning rate twice G's, two D steps per G step.
                 "--d-steps-per-g-step", "2", "--d-learning-rate", "6e-4", "--g-learning-rate", "3e-4",
                 "--quorum", hospitals.Count.ToString(CultureInfo.InvariantCulture),
-                "--sampling-rate", "0.004", "--target-epsilon", "8", "--epsilon-budget", "10", "--deadline-seconds", "900")
+                "--image-size", Architecture.ImageSize.ToString(CultureInfo.InvariantCulture),
+                "--classes", Architecture.Classes.ToString(CultureInfo.InvariantCulture),
+                "--sampling-rate", "0.004", "--target-epsilon", "8",
+                "--epsilon-budget", EpsilonBudget.ToString(CultureInfo.InvariantCulture), "--deadline-seconds", "900")
             .WithEnvironment("FEDGAN_GATEWAY", gateway.GetEndpoint("http"))
             .WithEnvironment("FEDGAN_CLIENT_ID", IdentityBootstrapExtensions.CoordinatorClientId)
             .WithEnvironment("FEDGAN_CLIENT_SECRET", coordinatorSecret)

@@ -8,7 +8,7 @@ namespace Aspire.Hosting;
 /// Gives the local stack its credentials on first start, never committed: a generated secret
 /// parameter (persisted in the AppHost's user secrets) for the coordinator, each service and each
 /// simulated site. Identity gets them as bootstrap clients (it stores only hashes); each resource gets
-/// its own as <c>ServiceCredential</c>. Token checkers also get Identity (JWKS) and Redis (revocations).
+/// its own as <c>ServiceCredential</c> (sites: <c>EdgeTrainer:ClientSecret</c>). Token checkers also get Identity (JWKS) and Redis (revocations).
 /// </summary>
 public static class IdentityBootstrapExtensions
 {
@@ -31,7 +31,7 @@ public static class IdentityBootstrapExtensions
         {
             var secret = builder.AddGeneratedSecret($"{service.Resource.Name}-client-secret");
             identity.WithBootstrapClient(service.Resource.Name, "service", secret);
-            service.WithServiceCredential(service.Resource.Name, secret, tokenEndpoint: null)
+            service.WithServiceCredential(service.Resource.Name, secret)
                 .WithTokenValidation(identity, redis);
         }
 
@@ -41,8 +41,9 @@ public static class IdentityBootstrapExtensions
         {
             var secret = builder.AddGeneratedSecret($"{site.Resource.Name}-client-secret");
             identity.WithBootstrapClient(site.Resource.Name, "site", secret);
-            // Sites are outside the platform: they reach Identity through the gateway like everything else.
-            site.WithServiceCredential(site.Resource.Name, secret, tokenEndpoint: "https+http://gateway/identity/connect/token");
+            // Sites are outside the platform: their edge config names only the gateway, which also
+            // serves their tokens (EdgeTrainer:Gateway + /identity/connect/token); the site id is the client id.
+            site.WithEnvironment("EdgeTrainer__ClientSecret", secret);
         }
 
         builder.Eventing.Subscribe<BeforeStartEvent>((started, _) =>
@@ -57,6 +58,14 @@ public static class IdentityBootstrapExtensions
         return coordinatorSecret;
     }
 
+    /// <summary>
+    /// The secret Identity encrypts its signing keys with in Redis (generated once, kept in user
+    /// secrets), so the keys survive restarts of the stack and Redis alone does not hold them.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithSigningKeyEncryptionKey(this IResourceBuilder<ProjectResource> identity) =>
+        identity.WithEnvironment("Identity__SigningKeyEncryptionKey",
+            identity.ApplicationBuilder.AddGeneratedSecret($"{identity.Resource.Name}-signing-key-encryption"));
+
     /// <summary>48 random letters and digits (about 285 bits), generated once and kept in user secrets.</summary>
     private static IResourceBuilder<ParameterResource> AddGeneratedSecret(this IDistributedApplicationBuilder builder, string name) =>
         builder.AddParameter(name, new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
@@ -68,13 +77,10 @@ public static class IdentityBootstrapExtensions
             .WithEnvironment($"Identity__BootstrapClients__{clientId}__Secret", secret);
 
     private static IResourceBuilder<ProjectResource> WithServiceCredential(this IResourceBuilder<ProjectResource> resource, string clientId,
-        IResourceBuilder<ParameterResource> secret, string? tokenEndpoint)
-    {
+        IResourceBuilder<ParameterResource> secret) =>
         resource
             .WithEnvironment("ServiceCredential__ClientId", clientId)
             .WithEnvironment("ServiceCredential__ClientSecret", secret);
-        return tokenEndpoint is null ? resource : resource.WithEnvironment("ServiceCredential__TokenEndpoint", tokenEndpoint);
-    }
 
     /// <summary>JWKS by service discovery from Identity, revocation markers from Redis.</summary>
     private static IResourceBuilder<ProjectResource> WithTokenValidation(this IResourceBuilder<ProjectResource> resource,

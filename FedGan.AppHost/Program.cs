@@ -6,6 +6,7 @@ var blobs = builder.AddBlobStore("blobs");
 
 // Services
 var identity = builder.AddProject<Projects.FedGan_Identity>("identity")
+    .WithSigningKeyEncryptionKey()
     .WithReference(redis).WaitFor(redis)
     .WithHttpHealthCheck("/health");
 

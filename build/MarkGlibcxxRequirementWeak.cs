@@ -29,16 +29,20 @@ public sealed class MarkGlibcxxRequirementWeak : Task
     [Required]
     public string Version { get; set; } = string.Empty;
 
+    /// <summary>Fix even if this machine's libstdc++ has the version: the library runs elsewhere
+    /// (a Debian 12 container image built on a newer machine).</summary>
+    public bool Always { get; set; }
+
     public override bool Execute()
     {
-        var libStdCxx = LibStdCxxCandidates.FirstOrDefault(File.Exists);
+        var libStdCxx = Always ? "the target system's libstdc++" : LibStdCxxCandidates.FirstOrDefault(File.Exists);
         if (libStdCxx is null)
         {
             Log.LogMessage(MessageImportance.Low, "No libstdc++.so.6 found; leaving TorchSharp's native library as it is.");
             return true;
         }
 
-        if (Contains(File.ReadAllBytes(libStdCxx), Encoding.ASCII.GetBytes(Version + "\0")))
+        if (!Always && Contains(File.ReadAllBytes(libStdCxx), Encoding.ASCII.GetBytes(Version + "\0")))
         {
             Log.LogMessage(MessageImportance.Low, "{0} defines {1}; no fix needed.", libStdCxx, Version);
             return true;

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the stack and the tests run on, and nothing else: a real Redis, Azurite (npm),
-# the Fashion-MNIST and DICOM test data and kubectl (for the manifest tests) from Debian packages. Safe to run again: it skips what is there.
+# the Fashion-MNIST and DICOM test data and kubectl (for the manifest tests) from Debian packages,
+# and what build/images.sh and the manifest-run test need to build and run images without Docker:
+# podman (with runc), debootstrap (the Debian base) and docker-registry (a local registry).
+# Safe to run again: it skips what is there.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
@@ -13,6 +16,10 @@ command -v redis-server >/dev/null || apt_packages+=(redis-server)
 [ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || apt_packages+=(dataset-fashion-mnist)
 [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || apt_packages+=(python3-pydicom)
 command -v kubectl >/dev/null || apt_packages+=(kubernetes-client)
+command -v podman >/dev/null || apt_packages+=(podman)
+{ [ -x /usr/sbin/runc ] || command -v runc; } >/dev/null || apt_packages+=(runc)
+{ [ -x /usr/sbin/debootstrap ] || command -v debootstrap; } >/dev/null || apt_packages+=(debootstrap)
+command -v docker-registry >/dev/null || apt_packages+=(docker-registry)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "fedgan: installing ${apt_packages[*]} (apt-get)"
   as_root apt-get update -qq

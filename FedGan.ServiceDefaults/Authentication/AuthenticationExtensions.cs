@@ -20,9 +20,7 @@ public static class AuthenticationExtensions
     {
         var services = builder.Services;
         services.AddOptions<FedGanAuthenticationOptions>()
-            .BindConfiguration(FedGanAuthenticationOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .BindConfigurationValidatedOnStart(FedGanAuthenticationOptions.SectionName);
 
         var revocationStore = builder.Configuration[$"{FedGanAuthenticationOptions.SectionName}:RevocationStore"] ?? "redis";
         builder.AddKeyedRedisClient(revocationStore, settings =>

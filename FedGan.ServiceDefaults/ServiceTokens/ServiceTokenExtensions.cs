@@ -14,9 +14,7 @@ public static class ServiceTokenExtensions
     {
         var services = builder.Services;
         services.AddOptions<ServiceCredentialOptions>()
-            .BindConfiguration(ServiceCredentialOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .BindConfigurationValidatedOnStart(ServiceCredentialOptions.SectionName);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServiceTokenSource>();
         services.TryAddTransient<ServiceTokenHandler>();

@@ -11,7 +11,7 @@ namespace FedGan.ServiceDefaults.ServiceTokens;
 /// This process's access token from the client-credentials grant, cached and renewed when three
 /// quarters of its lifetime have passed; concurrent callers share one token request.
 /// </summary>
-internal sealed class ServiceTokenSource(IHttpClientFactory httpClients, IOptions<ServiceCredentialOptions> options, TimeProvider time)
+public sealed class ServiceTokenSource(IHttpClientFactory httpClients, IOptions<ServiceCredentialOptions> options, TimeProvider time)
 {
     public const string HttpClientName = "fedgan-token";
 

@@ -38,4 +38,6 @@ public static class ErrorCodes
     public const string LineageInvalid = "lineage_invalid";
     public const string EvaluationInvalid = "evaluation_invalid";
     public const string EvaluationMismatch = "evaluation_mismatch";
+    public const string DeclineReasonInvalid = "decline_reason_invalid";
+    public const string SiteAlreadyUploaded = "site_already_uploaded";
 }

@@ -1,6 +1,22 @@
+using FedGan.EdgeTrainer.Check;
 using FedGan.EdgeTrainer.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+// `fedgan-edge check`: validate the hospital's setup without joining any round.
+if (args is ["check", .. var checkArgs])
+{
+    return await EdgeCheck.RunAsync(checkArgs, Console.Out);
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+try
+{
+    builder.Configuration.AddEdgeConfigFile(args);
+}
+catch (EdgeConfigurationException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return CheckExitCodes.Config;
+}
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
@@ -10,4 +26,20 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapServiceInfo("edgetrainer");
 
-app.Run();
+try
+{
+    await app.RunAsync();
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException e)
+{
+    // Checked at start: list every problem by key, as `check` does, instead of a stack trace.
+    Console.Error.WriteLine("The edge configuration has problems (run `fedgan-edge check` for the full check):");
+    foreach (var failure in e.Failures)
+    {
+        Console.Error.WriteLine($"  - {failure}");
+    }
+
+    return CheckExitCodes.Config;
+}
+
+return 0;

@@ -30,8 +30,13 @@ public sealed class IdentityOptions
     [Range(100_000, 10_000_000)]
     public int SecretHashIterations { get; set; } = 100_000;
 
-    /// <summary>Where the Data Protection key ring that encrypts the signing keys lives; the user profile when empty.</summary>
-    public string? DataProtectionKeysPath { get; set; }
+    /// <summary>
+    /// The secret the signing keys' private parts are encrypted with in Redis (HKDF-SHA256 into an
+    /// AES-256-GCM key). Every replica gets the same one, from a secret store; it is never in Redis.
+    /// At least 43 characters: 43 base62 characters carry about 256 bits.
+    /// </summary>
+    [Required, MinLength(43)]
+    public string SigningKeyEncryptionKey { get; set; } = string.Empty;
 
     /// <summary>Clients created (or whose bootstrap secret is replaced) at start, by client id. Secrets come from secret configuration.</summary>
     public Dictionary<string, BootstrapClient> BootstrapClients { get; set; } = [];

@@ -34,16 +34,17 @@ public sealed class LocalStack : IAsyncDisposable
 
     /// <summary>
     /// Starts the stack; <paramref name="configure"/> may change resources (e.g. shorter token lifetimes)
-    /// and is given the stack's temporary data folder.
+    /// and is given the stack's temporary data folder; <paramref name="settings"/> are more AppHost
+    /// settings (key=value), e.g. the studies the simulated hospitals approve (Hospitals:ApprovedStudies).
     /// </summary>
     public static async Task<LocalStack> StartAsync(int hospitals, CancellationToken cancellationToken,
-        Action<IDistributedApplicationTestingBuilder, string>? configure = null)
+        Action<IDistributedApplicationTestingBuilder, string>? configure = null, IEnumerable<string>? settings = null)
     {
         var dataDirectory = Directory.CreateTempSubdirectory("fedgan-e2e-").FullName;
         var traces = await OtlpTraceCollector.StartAsync();
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FedGan_AppHost>(
-            [$"Infrastructure:DataDirectory={dataDirectory}", $"Hospitals:Count={hospitals}", "Demo:Enabled=false"],
+            [$"Infrastructure:DataDirectory={dataDirectory}", $"Hospitals:Count={hospitals}", "Demo:Enabled=false", .. settings ?? []],
             cancellationToken);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
 

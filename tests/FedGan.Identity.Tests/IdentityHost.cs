@@ -9,18 +9,33 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FedGan.Identity.Tests;
 
-/// <summary>The real Identity service on a real Redis, with a bootstrap coordinator whose secret the test chose.</summary>
-public sealed class IdentityHost(string redisConnectionString, string coordinatorSecret, TimeSpan? tokenLifetime = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real Identity service on a real Redis, with a bootstrap coordinator whose secret the test chose.
+/// Replicas and restarts share <see cref="SharedEncryptionKey"/> unless a test gives another
+/// (null: none at all, as a deployment that forgot it).
+/// </summary>
+public sealed class IdentityHost(string redisConnectionString, string coordinatorSecret, TimeSpan? tokenLifetime = null,
+    string? signingKeyEncryptionKey = "") : WebApplicationFactory<Program>
 {
     public const string CoordinatorId = "coordinator";
 
+    /// <summary>The signing-key encryption secret of this test run, as a deployment's Secret would hold it.</summary>
+    public static readonly string SharedEncryptionKey = NewBootstrapSecret();
+
     public string CoordinatorSecret { get; } = coordinatorSecret;
+
+    public string? SigningKeyEncryptionKey { get; } = signingKeyEncryptionKey == "" ? SharedEncryptionKey : signingKeyEncryptionKey;
 
     public static string NewBootstrapSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:redis", redisConnectionString);
+        if (SigningKeyEncryptionKey is not null)
+        {
+            builder.UseSetting("Identity:SigningKeyEncryptionKey", SigningKeyEncryptionKey);
+        }
+
         builder.UseSetting($"Identity:BootstrapClients:{CoordinatorId}:Role", "coordinator");
         builder.UseSetting($"Identity:BootstrapClients:{CoordinatorId}:Secret", CoordinatorSecret);
         if (tokenLifetime is { } lifetime)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Security.Cryptography;
 
 namespace FedGan.Testing;
@@ -11,20 +12,27 @@ public sealed class AzuriteServer : IAsyncDisposable
     private readonly string _key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
     private Process? _process;
 
-    private AzuriteServer(string directory, int port)
+    private AzuriteServer(string directory, IPAddress host, int port)
     {
         _directory = directory;
+        Host = host;
         Port = port;
     }
+
+    /// <summary>The address it listens on (an IP: Azurite mishandles host names in the account URL).</summary>
+    public IPAddress Host { get; }
 
     public int Port { get; }
 
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={_key};BlobEndpoint=http://127.0.0.1:{Port}/{Account};";
+        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={_key};BlobEndpoint=http://{Host}:{Port}/{Account};";
 
-    public static async Task<AzuriteServer> StartAsync()
+    public static Task<AzuriteServer> StartAsync() => StartAsync(IPAddress.Loopback);
+
+    /// <summary>Listens on <paramref name="host"/>, e.g. a container network's gateway so containers reach it.</summary>
+    public static async Task<AzuriteServer> StartAsync(IPAddress host)
     {
-        var server = new AzuriteServer(Directory.CreateTempSubdirectory("fedgan-azurite-").FullName, LocalProcess.FreePort());
+        var server = new AzuriteServer(Directory.CreateTempSubdirectory("fedgan-azurite-").FullName, host, LocalProcess.FreePort());
         await server.RestartAsync();
         return server;
     }
@@ -39,10 +47,10 @@ public sealed class AzuriteServer : IAsyncDisposable
 
         _process = LocalProcess.Start(
             LocalProcess.Find("azurite-blob", ".fedgan/tools/node_modules/.bin/azurite-blob"),
-            ["--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["--blobHost", Host.ToString(), "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
              "--location", _directory, "--skipApiVersionCheck", "--disableTelemetry", "--silent"],
             new Dictionary<string, string> { ["AZURITE_ACCOUNTS"] = $"{Account}:{_key}" });
-        await LocalProcess.WaitForPortAsync(Port, _process, TimeSpan.FromSeconds(60));
+        await LocalProcess.WaitForPortAsync(Host, Port, _process, TimeSpan.FromSeconds(60));
     }
 
     public async Task KillAsync()

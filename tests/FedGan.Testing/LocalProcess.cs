@@ -72,7 +72,10 @@ internal static class LocalProcess
         return process;
     }
 
-    public static async Task WaitForPortAsync(int port, Process process, TimeSpan timeout)
+    public static Task WaitForPortAsync(int port, Process process, TimeSpan timeout) =>
+        WaitForPortAsync(IPAddress.Loopback, port, process, timeout);
+
+    public static async Task WaitForPortAsync(IPAddress host, int port, Process process, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
@@ -85,7 +88,7 @@ internal static class LocalProcess
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(host, port);
                 return;
             }
             catch (SocketException)

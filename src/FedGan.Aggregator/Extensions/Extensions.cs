@@ -17,11 +17,9 @@ public static class Extensions
         builder.AddBlobStorage("blobs");
 
         builder.Services.AddOptions<AggregatorOptions>()
-            .BindConfiguration("Aggregator")
-            .ValidateDataAnnotations()
+            .BindConfigurationValidatedOnStart("Aggregator")
             .Validate(o => o.ServerNoiseKey is null || o.ServerNoiseKey.Length >= 16,
-                "Aggregator:ServerNoiseSecret must be at least 16 bytes when set.")
-            .ValidateOnStart();
+                "Aggregator:ServerNoiseSecret (env Aggregator__ServerNoiseSecret) must be at least 16 bytes when set.");
         builder.Services.AddHttpClient<ModelRegistryClient>((services, http) =>
             http.BaseAddress = new Uri(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<AggregatorOptions>>().Value.ModelRegistryUrl))
             .AddServiceTokenHandler();

@@ -18,7 +18,7 @@ public enum RoundState
     Failed,
 }
 
-/// <summary>A round as the scheduler tracks it.</summary>
+/// <summary>A round as the scheduler tracks it. <see cref="DeclinedSites"/>: admitted sites that declined it, with why (not failures).</summary>
 public sealed record RoundInfo(
     string StudyId,
     int Round,
@@ -33,7 +33,8 @@ public sealed record RoundInfo(
     IReadOnlyList<string> UploadedSites,
     IReadOnlyList<string> ContributingSites,
     IReadOnlyDictionary<string, double> EpsilonBySite,
-    string? FailureReason);
+    string? FailureReason,
+    IReadOnlyDictionary<string, RoundDecline>? DeclinedSites = null);
 
 /// <summary>
 /// What an edge trainer is asked to do: train on version <see cref="ModelVersion"/> (check its hash)

@@ -18,4 +18,11 @@ public sealed record StudySummary(
     StudyStatus Status,
     int CurrentRound,
     int LatestVersion,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>What a hospital approves in its edge configuration (<see cref="ContractHash"/>).</summary>
+    public string ArchitectureSha256 => ContractHash.Of(Definition.Architecture);
+
+    /// <summary>The training settings' hash, for hospitals that approve those too.</summary>
+    public string TrainingSha256 => ContractHash.Of(Definition.Training);
+}

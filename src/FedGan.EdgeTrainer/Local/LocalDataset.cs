@@ -20,7 +20,14 @@ public sealed class LocalDataset(IOptions<EdgeTrainerOptions> options, ILogger<L
         {
             if (!_bySize.TryGetValue(imageSize, out var images))
             {
-                images = Read(options.Value.Data, imageSize);
+                var result = Read(options.Value.Data, imageSize);
+                foreach (var failure in result.Report.Failures)
+                {
+                    // Paths are the hospital's own; they stay in its local logs.
+                    logger.LogWarning("Skipped {Path}: {Reason}", failure.Path, failure.Reason);
+                }
+
+                images = result.Images;
                 logger.LogInformation("Loaded {Count} local images of {Size}x{Size} in {Classes} classes from {Source}",
                     images.Count, imageSize, imageSize, images.ClassNames.Count, options.Value.Data.Source);
                 _bySize[imageSize] = images;
@@ -30,20 +37,25 @@ public sealed class LocalDataset(IOptions<EdgeTrainerOptions> options, ILogger<L
         }
     }
 
-    private LabeledImages Read(LocalDataOptions data, int imageSize)
+    /// <summary>Reads the configured source at <paramref name="imageSize"/>, with the files the reader skipped and why.</summary>
+    /// <exception cref="ImageLoadException">Nothing could be read.</exception>
+    public static LoadResult Read(LocalDataOptions data, int imageSize)
     {
         var loadOptions = ImageLoadOptions.Square(imageSize);
         return data.Source switch
         {
-            "fashion-mnist-partition" => FashionMnistPartition(data, imageSize),
-            "idx" => Resized(FashionMnist.LoadTrain(RequirePath(data)), imageSize),
-            "image-folder" => Reported(ImageFolder.Load(RequirePath(data), loadOptions)),
-            "dicom-folder" => Reported(DicomFolder.Load(RequirePath(data), loadOptions)),
-            "npz" => MedMnistArchive.Load(RequirePath(data), "train", loadOptions),
+            "fashion-mnist-partition" => Complete(FashionMnistPartition(data, imageSize)),
+            "idx" => Complete(Resized(FashionMnist.LoadTrain(RequirePath(data)), imageSize)),
+            "image-folder" => ImageFolder.Load(RequirePath(data), loadOptions),
+            "dicom-folder" => DicomFolder.Load(RequirePath(data), loadOptions),
+            "dicom-manifest" => DicomFolder.LoadWithManifest(RequirePath(data), loadOptions),
+            "npz" => Complete(MedMnistArchive.Load(RequirePath(data), "train", loadOptions)),
             _ => throw new InvalidOperationException(
-                $"EdgeTrainer:Data:Source '{data.Source}' is not one of fashion-mnist-partition, idx, image-folder, dicom-folder, npz."),
+                $"EdgeTrainer:Data:Source '{data.Source}' is not one of {string.Join(", ", LocalDataOptions.Sources)}."),
         };
     }
+
+    private static LoadResult Complete(LabeledImages images) => new(images, new LoadReport(images.Count, []));
 
     private static LabeledImages FashionMnistPartition(LocalDataOptions data, int imageSize)
     {
@@ -61,17 +73,6 @@ public sealed class LocalDataset(IOptions<EdgeTrainerOptions> options, ILogger<L
         images.Height == imageSize && images.Width == imageSize
             ? images
             : throw new InvalidOperationException($"The images are {images.Height}x{images.Width}; the study's model needs {imageSize}x{imageSize}.");
-
-    private LabeledImages Reported(LoadResult result)
-    {
-        foreach (var failure in result.Report.Failures)
-        {
-            // Paths are the hospital's own; they stay in its local logs.
-            logger.LogWarning("Skipped {Path}: {Reason}", failure.Path, failure.Reason);
-        }
-
-        return result.Images;
-    }
 
     private static string RequirePath(LocalDataOptions data) =>
         data.Path ?? throw new InvalidOperationException($"EdgeTrainer:Data:Path is required for source '{data.Source}'.");

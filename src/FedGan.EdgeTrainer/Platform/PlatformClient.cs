@@ -15,8 +15,8 @@ public sealed class UploadRefusedException(HttpStatusCode status, string? code, 
 }
 
 /// <summary>
-/// The edge trainer's outbound calls, all through the gateway: poll a task, download weights,
-/// upload an update. Nothing here ever carries images or per-patient data.
+/// The edge trainer's outbound calls, all through the gateway: poll a task, decline it, download
+/// weights, upload an update. Nothing here ever carries images or per-patient data.
 /// </summary>
 public sealed class PlatformClient(HttpClient http)
 {
@@ -79,6 +79,30 @@ public sealed class PlatformClient(HttpClient http)
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>
+    /// Tells the scheduler this site declines the round (not approved, or not on these terms).
+    /// Transient failures throw, so the caller retries; a refusal for good (the round closed meanwhile) is returned.
+    /// </summary>
+    /// <returns>Null when the decline was recorded; otherwise the platform's problem code.</returns>
+    public async Task<string?> DeclineRoundAsync(string siteId, string studyId, int round, RoundDecline decline, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync($"/scheduler/sites/{siteId}/tasks/{studyId}/rounds/{round}/decline",
+            decline, ContractJson.Options, cancellationToken);
+        if (response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        if ((int)response.StatusCode is >= 400 and < 500 and not 408 and not 429)
+        {
+            var problem = await ReadProblemAsync(response, cancellationToken);
+            return (string?)problem?["code"] ?? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        response.EnsureSuccessStatusCode();
+        return null;
     }
 
     /// <returns>The aggregator's receipt as JSON.</returns>

@@ -83,7 +83,7 @@ public sealed class SiteRoundTrainer(IOptions<EdgeTrainerOptions> options, EdgeM
         var metadata = new Dictionary<string, string>
         {
             [UpdateMetadata.NumSamples] = images.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            [UpdateMetadata.SiteId] = options.Value.SiteName,
+            [UpdateMetadata.SiteId] = options.Value.SiteId,
             [UpdateMetadata.Round] = task.Round.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [UpdateMetadata.BaseVersion] = task.ModelVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };

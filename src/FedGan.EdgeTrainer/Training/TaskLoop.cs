@@ -15,6 +15,7 @@ public sealed class TaskLoop(
     PlatformClient platform,
     LocalDataset dataset,
     LocalPrivacyLedger ledger,
+    StudyApprovalPolicy approvals,
     SiteRoundTrainer trainer,
     EdgeMetrics metrics,
     TimeProvider clock,
@@ -31,16 +32,35 @@ public sealed class TaskLoop(
         foreach (var pending in TaskWorkspace.Pending(Options.StateDirectory))
         {
             logger.LogInformation("Resuming unfinished work in {Workspace}", pending.Directory);
-            await RunGuardedAsync(() => ProcessAsync(pending.ReadTask(), pending, stoppingToken), stoppingToken);
+            await RunGuardedAsync(async () =>
+            {
+                var task = pending.ReadTask();
+                // The operator may have withdrawn the approval since: then nothing more is trained or uploaded.
+                if (approvals.Check(task) is { } decline)
+                {
+                    await DeclineAsync(task, decline, stoppingToken);
+                    pending.MarkRefused($"{decline.Reason}: {decline.Detail}");
+                    return;
+                }
+
+                await ProcessAsync(task, pending, stoppingToken);
+            }, stoppingToken);
         }
 
         while (!stoppingToken.IsCancellationRequested)
         {
             await RunGuardedAsync(async () =>
             {
-                var task = await platform.WaitForTaskAsync(Options.SiteName, Options.PollWaitSeconds, stoppingToken);
+                var task = await platform.WaitForTaskAsync(Options.SiteId, Options.PollWaitSeconds, stoppingToken);
                 if (task is null)
                 {
+                    return;
+                }
+
+                // Consent first: an unapproved study gets no workspace, no download and no training.
+                if (approvals.Check(task) is { } decline)
+                {
+                    await DeclineAsync(task, decline, stoppingToken);
                     return;
                 }
 
@@ -64,7 +84,7 @@ public sealed class TaskLoop(
         using var activity = FedGanTelemetry.ActivitySource.StartActivity("edge.round");
         activity?.SetTag("fedgan.study", task.StudyId);
         activity?.SetTag("fedgan.round", task.Round);
-        activity?.SetTag("fedgan.site", Options.SiteName);
+        activity?.SetTag("fedgan.site", Options.SiteId);
         workspace.SaveTask(task);
 
         if (!workspace.HasUpdate && !await TrainAsync(task, workspace, cancellationToken))
@@ -79,7 +99,7 @@ public sealed class TaskLoop(
     {
         if (ledger.Refusal(task) is { } reason)
         {
-            logger.LogWarning("Refusing the task: {Reason}", reason);
+            await DeclineAsync(task, new RoundDecline(RoundDeclineReasons.LocalBudgetExhausted, reason), cancellationToken);
             workspace.MarkRefused(reason);
             return false;
         }
@@ -92,7 +112,7 @@ public sealed class TaskLoop(
             return false;
         }
 
-        var platformEpsilon = await platform.GetPlatformEpsilonAsync(task.StudyId, Options.SiteName, cancellationToken);
+        var platformEpsilon = await platform.GetPlatformEpsilonAsync(task.StudyId, Options.SiteId, cancellationToken);
         logger.LogInformation("Starting round {Round} of study {StudyId}: platform ledger epsilon {PlatformEpsilon}, local ledger epsilon {LocalEpsilon}",
             task.Round, task.StudyId, platformEpsilon, ledger.EpsilonSpent(task.StudyId));
 
@@ -109,13 +129,24 @@ public sealed class TaskLoop(
         return true;
     }
 
+    /// <summary>Logs why this site will not take part and tells the platform, which shows it in the round.</summary>
+    private async Task DeclineAsync(TrainingTask task, RoundDecline decline, CancellationToken cancellationToken)
+    {
+        logger.LogWarning("Declining round {Round} of study {StudyId} ({Reason}): {Detail}", task.Round, task.StudyId, decline.Reason, decline.Detail);
+        metrics.Declined(decline.Reason);
+        if (await platform.DeclineRoundAsync(Options.SiteId, task.StudyId, task.Round, decline, cancellationToken) is { } code)
+        {
+            logger.LogInformation("The platform did not record the decline of round {Round} of study {StudyId}: {Code}", task.Round, task.StudyId, code);
+        }
+    }
+
     private async Task UploadAsync(TrainingTask task, TaskWorkspace workspace, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                var receipt = await platform.UploadUpdateAsync(task.StudyId, task.Round, Options.SiteName, workspace.Update, cancellationToken);
+                var receipt = await platform.UploadUpdateAsync(task.StudyId, task.Round, Options.SiteId, workspace.Update, cancellationToken);
                 workspace.MarkUploaded(receipt);
                 metrics.Uploaded("accepted");
                 logger.LogInformation("Uploaded the update for round {Round} of study {StudyId}", task.Round, task.StudyId);

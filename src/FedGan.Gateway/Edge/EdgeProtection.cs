@@ -10,9 +10,7 @@ public static class EdgeProtection
     public static IHostApplicationBuilder AddEdgeProtection(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<GatewayOptions>()
-            .BindConfiguration(GatewayOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .BindConfigurationValidatedOnStart(GatewayOptions.SectionName);
         builder.Services.Configure<KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddHsts(hsts =>
         {

@@ -3,7 +3,6 @@ using FedGan.Identity.Clients;
 using FedGan.Identity.Keys;
 using FedGan.Identity.Tokens;
 using FedGan.Storage;
-using Microsoft.AspNetCore.DataProtection;
 
 namespace FedGan.Identity.Extensions;
 
@@ -15,16 +14,11 @@ public static class Extensions
         builder.AddRedisStore("redis");
 
         builder.Services.AddOptions<IdentityOptions>()
-            .BindConfiguration(IdentityOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .BindConfigurationValidatedOnStart(IdentityOptions.SectionName);
 
-        // Encrypts the signing keys' private parts at rest in Redis. Replicas must share this key ring.
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("fedgan-identity");
-        if (builder.Configuration[$"{IdentityOptions.SectionName}:DataProtectionKeysPath"] is { Length: > 0 } keysPath)
-        {
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysPath));
-        }
+        // Encrypts the signing keys' private parts at rest in Redis, with a secret every replica shares.
+        builder.Services.AddSingleton<SigningKeyEncryption>();
+        builder.Services.AddHealthChecks().AddCheck<SigningKeyHealthCheck>("signing-key");
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<SecretHasher>();

@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using FedGan.Contracts;
 using FedGan.Contracts.Identity;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using StackExchange.Redis;
@@ -14,16 +13,15 @@ namespace FedGan.Identity.Keys;
 /// <summary>
 /// Identity's ES256 signing keys in Redis, shared by every Identity replica: one active key signs;
 /// a replaced key stays published until every token it signed has expired, then it is dropped.
-/// Private keys are stored encrypted with Data Protection and never logged.
+/// Private keys are stored encrypted with <see cref="SigningKeyEncryption"/> and never logged.
 /// </summary>
 public sealed class SigningKeyRing(
-    IConnectionMultiplexer redis, IDataProtectionProvider dataProtection, IOptions<IdentityOptions> options, TimeProvider time,
+    IConnectionMultiplexer redis, SigningKeyEncryption encryption, IOptions<IdentityOptions> options, TimeProvider time,
     ILogger<SigningKeyRing> logger)
 {
     private const string KeysKey = "identity:keys";
     private const string ActiveKey = "identity:keys:active";
 
-    private readonly IDataProtector _protector = dataProtection.CreateProtector("FedGan.Identity.SigningKeys.v1");
     private readonly ConcurrentDictionary<string, ECDsaSecurityKey> _privateKeys = new();
 
     private IDatabase Db => redis.GetDatabase();
@@ -53,18 +51,53 @@ public sealed class SigningKeyRing(
             }
 
             var record = Parse(await Db.HashGetAsync(KeysKey, activeId));
-            if (record is not null && TryUnprotect(record) is { } key)
+            if (record is null)
+            {
+                logger.LogError("Signing key {KeyId} is active but its record is gone; rotating to a new key", activeId);
+            }
+            else if (record.EncryptionKeyId != encryption.KeyId)
+            {
+                RotateAwayFromForeignKeyOrThrow(record);
+            }
+            else if (Decrypt(record) is { } key)
             {
                 return _privateKeys.GetOrAdd(activeId, key);
             }
+            else
+            {
+                logger.LogError("Signing key {KeyId} cannot be decrypted although its encryption key matches (damaged record); rotating to a new key", activeId);
+            }
 
-            // The record is gone or its private key cannot be decrypted (the Data Protection key ring
-            // was lost): sign with a new key; the old public key stays published for its tokens.
-            logger.LogError("Signing key {KeyId} cannot be used; rotating to a new key", activeId);
+            // Sign with a new key; the old public key stays published for the tokens it signed.
             await RotateAsync(expectedActive: activeId);
         }
 
-        throw new InvalidOperationException("No usable signing key after rotating: check the Data Protection key ring.");
+        throw new InvalidOperationException($"No usable signing key after rotating: check {SigningKeyEncryption.ConfigurationKey} and Redis.");
+    }
+
+    /// <summary>
+    /// The active key was encrypted under another Identity:SigningKeyEncryptionKey. If it is older than
+    /// a token's longest validity, the secret was changed for all replicas (or the key predates it):
+    /// rotate once. If it is newer, a replica with a different secret is signing right now; rotating
+    /// would make the two replicas take turns replacing each other's key on every request, so refuse
+    /// and say why (this replica then fails to start, or reports unready).
+    /// </summary>
+    private void RotateAwayFromForeignKeyOrThrow(SigningKeyRecord record)
+    {
+        var age = time.GetUtcNow() - record.CreatedAt;
+        if (record.EncryptionKeyId is not null && age < options.Value.LongestTokenValidity)
+        {
+            throw new SigningKeyEncryptionMismatchException(
+                $"The active signing key {record.KeyId} (created {age.TotalSeconds:F0} s ago) is encrypted with encryption key id "
+                + $"'{record.EncryptionKeyId}', but this replica's {SigningKeyEncryption.ConfigurationKey} "
+                + $"(env {SigningKeyEncryption.ConfigurationKey.Replace(":", "__", StringComparison.Ordinal)}) has id '{encryption.KeyId}'. "
+                + "Every Identity replica must be given the same secret.");
+        }
+
+        logger.LogWarning(
+            "Signing key {KeyId} was encrypted with encryption key id {RecordEncryptionKeyId}, not this Identity's {EncryptionKeyId} "
+            + "({ConfigurationKey} was changed); rotating to a new signing key",
+            record.KeyId, record.EncryptionKeyId ?? "(Data Protection, before the shared key)", encryption.KeyId, SigningKeyEncryption.ConfigurationKey);
     }
 
     /// <summary>
@@ -137,28 +170,36 @@ public sealed class SigningKeyRing(
         var y = Base64Url.EncodeToString(parameters.Q.Y!);
         // The key id is the RFC 7638 thumbprint of the public key.
         var kid = Base64Url.EncodeToString(new JsonWebKey { Kty = "EC", Crv = JsonWebKeyECTypes.P256, X = x, Y = y }.ComputeJwkThumbprint());
-        var protectedPrivate = Convert.ToBase64String(_protector.Protect(parameters.D!));
+        var encryptedPrivate = encryption.Encrypt(parameters.D, kid);
         CryptographicOperations.ZeroMemory(parameters.D);
-        return (new SigningKeyRecord(kid, x, y, protectedPrivate, now, null), new ECDsaSecurityKey(ecdsa) { KeyId = kid });
+        return (new SigningKeyRecord(kid, x, y, encryptedPrivate, now, null, encryption.KeyId), new ECDsaSecurityKey(ecdsa) { KeyId = kid });
     }
 
-    private ECDsaSecurityKey? TryUnprotect(SigningKeyRecord record)
+    private ECDsaSecurityKey? Decrypt(SigningKeyRecord record)
     {
+        if (record.EncryptedPrivateKey is null || encryption.TryDecrypt(record.EncryptedPrivateKey, record.KeyId) is not { } d)
+        {
+            return null;
+        }
+
         try
         {
-            var d = _protector.Unprotect(Convert.FromBase64String(record.ProtectedPrivateKey));
             var ecdsa = ECDsa.Create(new ECParameters
             {
                 Curve = ECCurve.NamedCurves.nistP256,
                 D = d,
                 Q = new ECPoint { X = Base64Url.DecodeFromChars(record.X), Y = Base64Url.DecodeFromChars(record.Y) },
             });
-            CryptographicOperations.ZeroMemory(d);
             return new ECDsaSecurityKey(ecdsa) { KeyId = record.KeyId };
         }
         catch (CryptographicException)
         {
+            // Decrypted, but not a private key of this public point.
             return null;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(d);
         }
     }
 

@@ -15,9 +15,7 @@ public static class Extensions
         builder.AddBlobStorage("blobs");
 
         builder.Services.AddOptions<RegistryOptions>()
-            .BindConfiguration(RegistryOptions.SectionName)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+            .BindConfigurationValidatedOnStart(RegistryOptions.SectionName);
 
         builder.Services.AddExceptionHandler<StorageOutageHandler>();
 

@@ -16,6 +16,7 @@ public static class Extensions
         builder.Services.AddSingleton<StudyLease>();
         builder.Services.AddSingleton<RoundMetrics>();
         builder.Services.AddSingleton<TaskBoard>();
+        builder.Services.AddSingleton<RoundDeclines>();
         builder.Services.AddScoped<RoundLifecycle>();
         builder.Services.AddScoped<StudyCatalog>();
 

@@ -8,7 +8,7 @@ namespace FedGan.RoundScheduler.Rounds;
 /// <summary>
 /// Moves a study's current round one state forward: Opening (admit sites through the accountant,
 /// register the round with the aggregator) -> Open (watch uploads; close at quorum plus grace, when
-/// every admitted site is in, or at the deadline) -> Closed (aggregate; commit contributors' privacy,
+/// every admitted site has uploaded or declined, when declines make the quorum unreachable, or at the deadline) -> Closed (aggregate; commit contributors' privacy,
 /// release the rest) -> Completed or Failed -> the next round. Every step is idempotent and every
 /// transition compare-and-set, so a crash or a second replica at any point only repeats work.
 /// </summary>
@@ -124,14 +124,16 @@ public sealed class RoundLifecycle(
         var uploaded = receipts.Select(r => r.SiteId).Order(StringComparer.Ordinal).ToList();
         var now = clock.GetUtcNow();
         var quorumAt = uploaded.Count >= policy.Quorum ? round.QuorumReachedAt ?? now : (DateTimeOffset?)null;
+        var watched = round with { UploadedSites = uploaded, QuorumReachedAt = quorumAt };
+        // Sites that declined will not upload: waiting for them (or for a quorum they make
+        // unreachable) would only hold everyone's reservations until the deadline.
         var due = now >= round.Deadline
-            || uploaded.Count == round.AdmittedSites.Count
+            || watched.SitesStillExpected == 0
+            || uploaded.Count + watched.SitesStillExpected < policy.Quorum
             || (quorumAt is { } reached && now >= reached.AddSeconds(policy.GraceSeconds));
 
-        var next = round with
+        var next = watched with
         {
-            UploadedSites = uploaded,
-            QuorumReachedAt = quorumAt,
             State = due ? RoundState.Closed : RoundState.Open,
             ClosedAt = due ? now : null,
         };
@@ -146,7 +148,10 @@ public sealed class RoundLifecycle(
         var studyId = round.StudyId;
         if (round.UploadedSites.Count < study.Definition.Rounds.Quorum)
         {
-            await FailAsync(round, $"only {round.UploadedSites.Count} updates by the deadline, quorum {study.Definition.Rounds.Quorum}", cancellationToken);
+            var declined = round.DeclinedSites?.Count ?? 0;
+            await FailAsync(round, declined == 0
+                ? $"only {round.UploadedSites.Count} updates by the deadline, quorum {study.Definition.Rounds.Quorum}"
+                : $"only {round.UploadedSites.Count} updates, quorum {study.Definition.Rounds.Quorum}; {declined} admitted sites declined the round", cancellationToken);
             return;
         }
 

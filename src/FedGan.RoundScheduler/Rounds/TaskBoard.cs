@@ -3,7 +3,7 @@ using FedGan.RoundScheduler.Studies;
 
 namespace FedGan.RoundScheduler.Rounds;
 
-/// <summary>What a site should work on now: an open round it was admitted to and has not uploaded for.</summary>
+/// <summary>What a site should work on now: an open round it was admitted to and has neither uploaded for nor declined.</summary>
 public sealed class TaskBoard(StudyStore store, TimeProvider clock)
 {
     public async Task<TrainingTask?> FindTaskAsync(string siteId)
@@ -14,6 +14,7 @@ public sealed class TaskBoard(StudyStore store, TimeProvider clock)
                 || await store.GetRoundAsync(studyId, study.CurrentRound) is not { State: RoundState.Open } round
                 || !round.AdmittedSites.Contains(siteId)
                 || round.UploadedSites.Contains(siteId)
+                || round.HasDeclined(siteId)
                 || clock.GetUtcNow() >= round.Deadline)
             {
                 continue;

@@ -22,8 +22,15 @@ public sealed record RoundRecord(
     DateTimeOffset? ClosedAt = null,
     int? PublishedVersion = null,
     IReadOnlyList<string>? ContributingSites = null,
-    string? FailureReason = null)
+    string? FailureReason = null,
+    IReadOnlyDictionary<string, RoundDecline>? DeclinedSites = null)
 {
     public RoundInfo ToInfo() => new(StudyId, Round, State, BaseVersion, AdmittedSites, RefusedSites, OpenedAt, Deadline,
-        ClosedAt, PublishedVersion, UploadedSites, ContributingSites ?? [], EpsilonBySite, FailureReason);
+        ClosedAt, PublishedVersion, UploadedSites, ContributingSites ?? [], EpsilonBySite, FailureReason,
+        DeclinedSites ?? new Dictionary<string, RoundDecline>());
+
+    public bool HasDeclined(string siteId) => DeclinedSites?.ContainsKey(siteId) == true;
+
+    /// <summary>Admitted sites that may still upload: neither uploaded nor declined.</summary>
+    public int SitesStillExpected => AdmittedSites.Count(site => !UploadedSites.Contains(site) && !HasDeclined(site));
 }

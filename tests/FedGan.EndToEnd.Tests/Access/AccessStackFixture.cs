@@ -10,6 +10,9 @@ public sealed class AccessStackFixture : IAsyncLifetime
     public const int RateLimitBurst = 30;
     public const int RateLimitPerSecond = 10;
 
+    /// <summary>Identity's signing-key encryption secret, chosen here so a test can read the active key as an insider would.</summary>
+    public static readonly string SigningKeyEncryptionKey = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     public LocalStack Stack { get; private set; } = null!;
 
     public PlatformAccess Platform { get; private set; } = null!;
@@ -27,7 +30,7 @@ public sealed class AccessStackFixture : IAsyncLifetime
             identity
                 .WithEnvironment("Identity__TokenLifetime", TokenLifetime.ToString())
                 .WithEnvironment("Identity__MaxClockSkew", "00:00:00")
-                .WithEnvironment("Identity__DataProtectionKeysPath", Path.Combine(dataDirectory, "identity-data-protection"));
+                .WithEnvironment("Identity__SigningKeyEncryptionKey", SigningKeyEncryptionKey);
 
             var gateway = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway"));
             gateway

@@ -2,14 +2,13 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
 
 namespace FedGan.EndToEnd.Tests.Access;
 
 /// <summary>
 /// Signs JWTs by hand (RFC 7515, ES256), either with a key of its own or with the stack's real active
-/// key, read as an insider holding both Redis and Identity's Data Protection key ring would. Tokens
+/// key, read as an insider holding both Redis and Identity's signing-key encryption secret would. Tokens
 /// that Identity would never issue (wrong audience, long expired) can then be checked for what they
 /// are, not merely for an unknown signature.
 /// </summary>
@@ -23,10 +22,16 @@ public static class StackSigningKeys
         var keyId = (string)(await db.StringGetAsync("identity:keys:active"))!;
         var record = JsonNode.Parse((string)(await db.HashGetAsync("identity:keys", keyId))!)!;
 
-        var protector = DataProtectionProvider
-            .Create(new DirectoryInfo(Path.Combine(stack.DataDirectory, "identity-data-protection")), setup => setup.SetApplicationName("fedgan-identity"))
-            .CreateProtector("FedGan.Identity.SigningKeys.v1");
-        var d = protector.Unprotect(Convert.FromBase64String((string)record["protected_private_key"]!));
+        // HKDF-SHA256 of the secret into an AES-256-GCM key; base64(nonce 12 | ciphertext | tag 16), the key id as associated data.
+        var aesKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(AccessStackFixture.SigningKeyEncryptionKey), 32, [],
+            Encoding.UTF8.GetBytes("FedGan.Identity.SigningKeys.v2"));
+        var sealedBytes = Convert.FromBase64String((string)record["encrypted_private_key"]!);
+        var d = new byte[sealedBytes.Length - 28];
+        using (var aes = new AesGcm(aesKey, 16))
+        {
+            aes.Decrypt(sealedBytes[..12], sealedBytes[12..^16], sealedBytes[^16..], d, Encoding.UTF8.GetBytes(keyId));
+        }
+
         var key = ECDsa.Create(new ECParameters
         {
             Curve = ECCurve.NamedCurves.nistP256,

@@ -18,7 +18,7 @@ public class FederatedRoundsTests(FederatedStackFixture fixture)
 
     private readonly Coordinator _coordinator = new(fixture);
 
-    private static string NewStudyId() => "e2e-" + Guid.NewGuid().ToString("N")[..10];
+    private string NewStudyId() => fixture.NewApprovedStudyId();
 
     [Fact]
     public async Task Three_sites_complete_two_rounds_and_each_version_is_the_sample_weighted_average_of_the_accepted_updates()
@@ -220,6 +220,39 @@ public class FederatedRoundsTests(FederatedStackFixture fixture)
         Assert.False(File.Exists(Path.Combine(workspace, "update.safetensors")));
         var hospital3 = await _coordinator.GetAsync($"/privacy/studies/{study}/sites/hospital-3/spending");
         Assert.Equal(0, (int)hospital3["rounds_committed"]!);
+    }
+
+    [Fact]
+    public async Task A_site_that_has_not_approved_the_study_declines_it_before_any_download_and_the_round_shows_why()
+    {
+        // Hospital 1 approved this study; hospital 2 did not. A grace far longer than the round takes
+        // shows that the round does not wait for a site that declined.
+        var study = fixture.StudyOnlyHospital1Approved;
+        const int graceSeconds = 120;
+        await _coordinator.CreateStudyAsync(study, "hospital-1,hospital-2", "--quorum", "1", "--rounds", "1",
+            "--grace-seconds", graceSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var finished = await _coordinator.WaitForStudyToEndAsync(study);
+
+        Assert.Equal("completed", (string)finished["status"]!);
+        var round = await _coordinator.GetAsync($"/scheduler/studies/{study}/rounds/1");
+        Assert.Equal(["hospital-1", "hospital-2"], round["admitted_sites"]!.AsArray().Select(s => (string)s!));
+        Assert.Equal(["hospital-1"], round["contributing_sites"]!.AsArray().Select(s => (string)s!));
+        var declined = round["declined_sites"]!.AsObject();
+        Assert.Equal(["hospital-2"], declined.Select(d => d.Key));
+        Assert.Equal("not_approved", (string)declined["hospital-2"]!["reason"]!);
+        Assert.Contains(study, (string)declined["hospital-2"]!["detail"]!);
+        var open = DateTimeOffset.Parse((string)round["opened_at"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var closed = DateTimeOffset.Parse((string)round["closed_at"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(closed - open < TimeSpan.FromSeconds(graceSeconds), $"the round waited {closed - open} for a site that had declined");
+
+        // Refused before anything was fetched or trained: hospital 2 has no workspace for the study at all.
+        Assert.False(Directory.Exists(Path.Combine(fixture.Stack.DataDirectory, "hospital-2", "tasks", study)));
+        // Its reservation was released: nothing charged, nothing held.
+        var spending = await _coordinator.GetAsync($"/privacy/studies/{study}/sites/hospital-2/spending");
+        Assert.Equal(0, (int)spending["rounds_committed"]!);
+        Assert.Equal(0, (int)spending["rounds_reserved"]!);
+        Assert.Equal(0.0, (double)spending["epsilon_spent"]!);
     }
 
     private async Task<byte[]> DownloadAsync(string study, int version)

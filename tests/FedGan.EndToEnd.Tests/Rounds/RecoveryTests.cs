@@ -13,7 +13,7 @@ public class RecoveryTests(FederatedStackFixture fixture)
     [Fact]
     public async Task A_round_survives_the_aggregator_and_the_scheduler_being_killed_while_it_is_open()
     {
-        var study = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        var study = fixture.NewApprovedStudyId();
         await _coordinator.CreateStudyAsync(study, "hospital-1,hospital-2", "--quorum", "2", "--rounds", "1", "--local-steps", "20");
         await _coordinator.WaitForRoundAsync(study, 1, r => (string?)r["state"] == "open", TimeSpan.FromMinutes(2));
 
@@ -42,7 +42,7 @@ public class RecoveryTests(FederatedStackFixture fixture)
     [Fact]
     public async Task An_edge_trainer_killed_mid_training_resumes_from_its_checkpoint_and_charges_its_budget_once()
     {
-        var study = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        var study = fixture.NewApprovedStudyId();
         await _coordinator.CreateStudyAsync(study, "hospital-1,hospital-2", "--quorum", "2", "--rounds", "1", "--local-steps", "40");
         var workspace = _coordinator.Workspace("hospital-1", study, 1);
         var checkpoint = Path.Combine(workspace, "checkpoint.json");

@@ -22,7 +22,7 @@ public sealed class SyntheticExportTests(FederatedStackFixture fixture) : IDispo
     [Fact]
     public async Task A_trained_version_exports_as_dicom_with_provenance_matching_the_registry_and_is_scored_and_bad_requests_write_nothing()
     {
-        var study = "e2e-" + Guid.NewGuid().ToString("N")[..10];
+        var study = fixture.NewApprovedStudyId();
         await _coordinator.CreateStudyAsync(study, string.Join(',', Hospitals), "--quorum", "2", "--rounds", "1");
         Assert.Equal("completed", (string)(await _coordinator.WaitForStudyToEndAsync(study))["status"]!);
         var manifest = await _coordinator.GetAsync($"/registry/studies/{study}/versions/latest");
