@@ -6,9 +6,9 @@ namespace Aspire.Hosting;
 
 /// <summary>
 /// Gives the local stack its credentials on first start, never committed: a generated secret
-/// parameter (persisted in the AppHost's user secrets) for the coordinator, each service and each
-/// simulated site. Identity gets them as bootstrap clients (it stores only hashes); each resource gets
-/// its own as <c>ServiceCredential</c> (sites: <c>EdgeTrainer:ClientSecret</c>). Token checkers also get Identity (JWKS) and Redis (revocations).
+/// parameter (persisted in the AppHost's user secrets) for the coordinator, each service that calls
+/// another (<c>callers</c>) and each simulated site. Identity gets them as bootstrap clients (it stores only hashes); each resource gets
+/// its own as <c>ServiceCredential</c> (sites: <c>EdgeTrainer:ClientSecret</c>). Callers and <c>tokenCheckers</c> (services that only answer calls) get Identity (JWKS) and Redis (revocations).
 /// </summary>
 public static class IdentityBootstrapExtensions
 {
@@ -20,14 +20,14 @@ public static class IdentityBootstrapExtensions
         this IDistributedApplicationBuilder builder,
         IResourceBuilder<ProjectResource> identity,
         IResourceBuilder<IResourceWithConnectionString> redis,
-        IReadOnlyList<IResourceBuilder<ProjectResource>> services,
-        IResourceBuilder<ProjectResource> gateway,
+        IReadOnlyList<IResourceBuilder<ProjectResource>> callers,
+        IReadOnlyList<IResourceBuilder<ProjectResource>> tokenCheckers,
         IReadOnlyList<IResourceBuilder<ProjectResource>> sites)
     {
         var coordinatorSecret = builder.AddGeneratedSecret(CoordinatorSecretParameter);
         identity.WithBootstrapClient(CoordinatorClientId, "coordinator", coordinatorSecret);
 
-        foreach (var service in services)
+        foreach (var service in callers)
         {
             var secret = builder.AddGeneratedSecret($"{service.Resource.Name}-client-secret");
             identity.WithBootstrapClient(service.Resource.Name, "service", secret);
@@ -35,7 +35,10 @@ public static class IdentityBootstrapExtensions
                 .WithTokenValidation(identity, redis);
         }
 
-        gateway.WithTokenValidation(identity, redis);
+        foreach (var checker in tokenCheckers)
+        {
+            checker.WithTokenValidation(identity, redis);
+        }
 
         foreach (var site in sites)
         {

@@ -48,8 +48,9 @@ var gateway = builder.AddProject<Projects.FedGan_Gateway>("gateway")
 // Edge sites: simulated hospitals that reach the platform through the gateway only.
 var hospitals = builder.AddSimulatedHospitals(gateway);
 
-// Credentials: generated on first start for the coordinator, each service and each site (IdentityBootstrapExtensions).
-var coordinatorSecret = builder.AddPlatformCredentials(identity, redis, [privacy, registry, aggregator, scheduler], gateway, hospitals);
+// Credentials: generated on first start for the coordinator, each calling service and each site (IdentityBootstrapExtensions).
+var coordinatorSecret = builder.AddPlatformCredentials(identity, redis,
+    callers: [registry, aggregator, scheduler], tokenCheckers: [privacy, gateway], sites: hospitals);
 
 // Demo: a study over the simulated hospitals, created by the coordinator's own CLI (Demo:Enabled).
 builder.AddDemoStudy(gateway, coordinatorSecret, hospitals);

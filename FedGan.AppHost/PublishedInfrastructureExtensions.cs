@@ -5,9 +5,9 @@ namespace Aspire.Hosting;
 /// <summary>The stores as a cloud deployment (azd, Azure Container Apps) provisions them.</summary>
 public static class PublishedInfrastructureExtensions
 {
-    /// <summary>The official Redis image, pinned: the same major and minor as k8s/base.</summary>
+    /// <summary>The official Redis image, pinned to the same version as k8s/base.</summary>
     public const string RedisImage = "library/redis";
-    public const string RedisTag = "7.4.2";
+    public const string RedisTag = "7.2.5";
 
     /// <summary>
     /// Redis with append-only persistence on a volume, every write fsynced within a second: it holds

@@ -78,7 +78,7 @@ public sealed class AzureContainerAppsManifestTests : IAsyncLifetime
             Assert.Equal("{redis.connectionString}", Env(service, "ConnectionStrings__redis"));
         }
 
-        foreach (var caller in new[] { "roundscheduler", "aggregator", "modelregistry", "privacyaccountant" })
+        foreach (var caller in new[] { "roundscheduler", "aggregator", "modelregistry" })
         {
             Assert.Equal(caller, Env(caller, "ServiceCredential__ClientId"));
             Assert.Equal($"{{{caller}-client-secret.value}}", Env(caller, "ServiceCredential__ClientSecret"));
@@ -88,6 +88,10 @@ public sealed class AzureContainerAppsManifestTests : IAsyncLifetime
         Assert.Equal("{blobs.connectionString}", Env("aggregator", "ConnectionStrings__blobs"));
         Assert.Equal("{blobs.connectionString}", Env("modelregistry", "ConnectionStrings__blobs"));
         Assert.NotNull(Env("aggregator", "Aggregator__ServerNoiseSecret"));
+        // The accountant calls no other service: it holds no credential, and Identity knows no client for it.
+        Assert.Null(Env("privacyaccountant", "ServiceCredential__ClientSecret"));
+        Assert.Null(Env("identity", "Identity__BootstrapClients__privacyaccountant__Secret"));
+        Assert.Equal("{identity-signing-key-encryption.value}", Env("identity", "Identity__SigningKeyEncryptionKey"));
     }
 
     [Fact]
