@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using FedGan.Cli.Platform;
 using FedGan.Contracts.Models;
 using FedGan.Learning.Models;
+using FedGan.Tensors;
 
 namespace FedGan.Cli.Commands.Models;
 
@@ -34,6 +35,24 @@ public static class ModelWeights
         }
 
         File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The version's GAN, built from its declared architecture and its hash-checked weights, ready to draw.</summary>
+    public static async Task<ConditionalGan> LoadGanAsync(PlatformConnection platform, ModelVersionManifest manifest, CancellationToken cancellationToken)
+    {
+        var weights = Path.Combine(Path.GetTempPath(), $"fedgan-{manifest.StudyId}-v{manifest.Version}-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            await DownloadAsync(platform, manifest, weights, cancellationToken);
+            var gan = new ConditionalGan(manifest.Model.Architecture.ToGan());
+            ModelTensors.Import(gan, Safetensors.Load(weights).Tensors);
+            gan.eval();
+            return gan;
+        }
+        finally
+        {
+            File.Delete(weights);
+        }
     }
 
     /// <summary>The study's declared architecture as the learning library builds it (the platform's models have no optional norms).</summary>

@@ -8,7 +8,6 @@ using FedGan.Learning.Data;
 using FedGan.Learning.Evaluation;
 using FedGan.Learning.Models;
 using FedGan.Learning.Simulation;
-using FedGan.Tensors;
 
 namespace FedGan.Cli.Commands.Models;
 
@@ -44,7 +43,7 @@ public static class ModelsEvaluateCommand
             var architecture = manifest.Model.Architecture.ToGan();
 
             var (referenceImages, testImages) = RealImages(parsed.GetValue(test)!, parsed.GetValue(reference), architecture, settings.Seed);
-            using var gan = await LoadAsync(platform, manifest, architecture, cancellationToken);
+            using var gan = await ModelWeights.LoadGanAsync(platform, manifest, cancellationToken);
             var scores = LabProgress.Show(progress =>
             {
                 void Report(string stage, int done, int total) => progress(new SimulationProgress(stage, done, total));
@@ -104,23 +103,6 @@ public static class ModelsEvaluateCommand
         }
 
         return split;
-    }
-
-    private static async Task<ConditionalGan> LoadAsync(PlatformConnection platform, ModelVersionManifest manifest, GanArchitecture architecture, CancellationToken cancellationToken)
-    {
-        var weights = Path.Combine(Path.GetTempPath(), $"fedgan-{manifest.StudyId}-v{manifest.Version}-{Guid.NewGuid():N}.safetensors");
-        try
-        {
-            await ModelWeights.DownloadAsync(platform, manifest, weights, cancellationToken);
-            var gan = new ConditionalGan(architecture);
-            ModelTensors.Import(gan, Safetensors.Load(weights).Tensors);
-            gan.eval();
-            return gan;
-        }
-        finally
-        {
-            File.Delete(weights);
-        }
     }
 
     /// <summary>Names a data set by its file or folder name (not the coordinator's full path) and fingerprints its labels and pixels.</summary>

@@ -11,7 +11,6 @@ using FedGan.Contracts.Studies;
 using FedGan.Learning.Data.Dicom;
 using FedGan.Learning.Models;
 using FedGan.Learning.Sampling;
-using FedGan.Tensors;
 
 namespace FedGan.Cli.Commands.Models;
 
@@ -84,37 +83,25 @@ public static class ModelsSampleCommand
     private static async Task<IReadOnlyList<ExportedFile>> ExportAsync(PlatformConnection platform, ModelVersionManifest manifest, GanArchitecture architecture,
         SyntheticDraw draw, SyntheticFormat format, string directory, CancellationToken cancellationToken)
     {
-        var weights = Path.Combine(Path.GetTempPath(), $"fedgan-{manifest.StudyId}-v{manifest.Version}-{Guid.NewGuid():N}.safetensors");
-        try
+        using var gan = await ModelWeights.LoadGanAsync(platform, manifest, cancellationToken);
+        var origin = new SyntheticOrigin(manifest.StudyId, manifest.Version, manifest.WeightsSha256, draw.Seed, Software(), DateTimeOffset.UtcNow);
+        var export = new SyntheticExport(directory, format, origin, architecture.ImageSize, label => $"class {label}");
+        var total = draw.Classes.Count * draw.PerClass;
+        var done = 0;
+        var reported = 0;
+        foreach (var batch in SyntheticSampler.Draw(gan.Generator, draw.Classes, draw.PerClass, draw.Seed))
         {
-            await ModelWeights.DownloadAsync(platform, manifest, weights, cancellationToken);
-            using var gan = new ConditionalGan(architecture);
-            ModelTensors.Import(gan, Safetensors.Load(weights).Tensors);
-            gan.eval();
-
-            var origin = new SyntheticOrigin(manifest.StudyId, manifest.Version, manifest.WeightsSha256, draw.Seed, Software(), DateTimeOffset.UtcNow);
-            var export = new SyntheticExport(directory, format, origin, architecture.ImageSize, label => $"class {label}");
-            var total = draw.Classes.Count * draw.PerClass;
-            var done = 0;
-            var reported = 0;
-            foreach (var batch in SyntheticSampler.Draw(gan.Generator, draw.Classes, draw.PerClass, draw.Seed))
+            cancellationToken.ThrowIfCancellationRequested();
+            export.Add(batch);
+            done += batch.Labels.Length;
+            if (total >= ProgressThreshold && (done * 10 / total > reported || done == total))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                export.Add(batch);
-                done += batch.Labels.Length;
-                if (total >= ProgressThreshold && (done * 10 / total > reported || done == total))
-                {
-                    reported = done * 10 / total;
-                    await Console.Error.WriteLineAsync($"fedgan: drew {done} of {total} images");
-                }
+                reported = done * 10 / total;
+                await Console.Error.WriteLineAsync($"fedgan: drew {done} of {total} images");
             }
+        }
 
-            return export.Complete();
-        }
-        finally
-        {
-            File.Delete(weights);
-        }
+        return export.Complete();
     }
 
     private static string EmptyFolder(string path)
