@@ -29,6 +29,15 @@ public sealed class TaskLoop(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (Options.ApprovedStudies.Count == 0)
+        {
+            logger.LogWarning("No study is approved (EdgeTrainer:ApprovedStudies): every task will be declined");
+        }
+        else
+        {
+            logger.LogInformation("Approved studies: {Studies}", string.Join(", ", Options.ApprovedStudies.Keys.Order(StringComparer.Ordinal)));
+        }
+
         foreach (var pending in TaskWorkspace.Pending(Options.StateDirectory))
         {
             logger.LogInformation("Resuming unfinished work in {Workspace}", pending.Directory);
