@@ -17,6 +17,11 @@ command -v redis-server >/dev/null || apt_packages+=(redis-server)
 [ -d /usr/lib/python3/dist-packages/pydicom/data/test_files ] || apt_packages+=(python3-pydicom)
 command -v kubectl >/dev/null || apt_packages+=(kubernetes-client)
 command -v podman >/dev/null || apt_packages+=(podman)
+# Named explicitly: with --no-install-recommends apt may satisfy podman's network stack with CNI
+# plugins, which give containers no DNS, and the manifest-run test resolves Services by name.
+[ -x /usr/lib/podman/netavark ] || apt_packages+=(netavark)
+[ -x /usr/lib/podman/aardvark-dns ] || apt_packages+=(aardvark-dns)
+command -v iptables >/dev/null || apt_packages+=(iptables)
 { [ -x /usr/sbin/runc ] || command -v runc; } >/dev/null || apt_packages+=(runc)
 { [ -x /usr/sbin/debootstrap ] || command -v debootstrap; } >/dev/null || apt_packages+=(debootstrap)
 command -v docker-registry >/dev/null || apt_packages+=(docker-registry)
