@@ -107,6 +107,28 @@ internal static class CraftedDicom
         return bomb.ToArray();
     }
 
+    /// <summary>
+    /// Raw deflate of <paramref name="elements"/> private OB elements of 1 MB of zeros each, with
+    /// their creators (0009,0010..) first: no single length looks large, the total does.
+    /// </summary>
+    public static byte[] DeflateBombOfElements(int elements)
+    {
+        using var creators = new MemoryStream();
+        var writer = new DicomElementWriter(creators);
+        for (var block = 0; block < (elements + 255) / 256; block++)
+            writer.Text(0x0009_0010 + (uint)block, "LO", $"FEDGAN TEST {block}");
+        var megabyte = SyncFlushed(new byte[1 << 20]);
+        using var bomb = new MemoryStream();
+        bomb.Write(SyncFlushed(creators.ToArray()));
+        for (var i = 0; i < elements; i++)
+        {
+            bomb.Write(SyncFlushed(LongHeader(0x0009_1000 + (uint)i, "OB", 1 << 20)));
+            bomb.Write(megabyte);
+        }
+        bomb.Write([0x03, 0x00]);
+        return bomb.ToArray();
+    }
+
     /// <summary>Deflated bytes of <paramref name="data"/> up to and including a sync flush (not final, byte-aligned).</summary>
     private static byte[] SyncFlushed(byte[] data)
     {

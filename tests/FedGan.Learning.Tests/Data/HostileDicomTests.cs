@@ -33,6 +33,7 @@ public sealed class HostileDicomTests(ITestOutputHelper output) : IDisposable
         { "rle-10000", "PackBits decodes that to at most 128", ImageFolder.MaxPixels },
         { "deflate-1g-pixels", "declares 1,073,741,824 bytes, but 1 frame of 4,096 pixels", ImageFolder.MaxPixels },
         { "deflate-3g-element", "inflates to more than 33,554,432 bytes before its Pixel Data", ImageFolder.MaxPixels },
+        { "deflate-1g-elements", "inflates to more than 33,554,432 bytes before its Pixel Data", ImageFolder.MaxPixels },
         { "sof0-20000", "more than the 100,000,000 pixels accepted", ImageFolder.MaxPixels },
         { "sof0-20000-header-64", "the JPEG frame is 20000x20000; the header says 64x64", ImageFolder.MaxPixels },
         { "sof0-20000", "too few for the 6,250,000 blocks", 500_000_000 },
@@ -114,6 +115,21 @@ public sealed class HostileDicomTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void The_pixel_cap_is_the_load_options_own()
+    {
+        // CT_small is 128x128 = 16,384 pixels: over a cap of 10,000, under the default.
+        var ct = _folder.Copy(DicomImageTests.File("CT_small.dcm"), "ct/ct.dcm");
+        _folder.Copy(DicomImageTests.File("MR_small.dcm"), "mr/mr.dcm"); // 64x64 = 4,096
+
+        var report = DicomFolder.Load(_folder.Root, new ImageLoadOptions { MaxPixels = 10_000 }).Report;
+
+        Assert.Equal(1, report.Loaded);
+        Assert.Equal(ct, Assert.Single(report.Failures).Path);
+        Assert.Contains("more than the 10,000 pixels accepted", report.Failures[0].Reason);
+        Assert.Throws<ArgumentException>(() => DicomFolder.Load(_folder.Root, new ImageLoadOptions { MaxPixels = 0 }));
+    }
+
+    [Fact]
     public void Strict_mode_names_the_hostile_file_with_the_readers_error()
     {
         _folder.Copy(DicomImageTests.File("MR_small.dcm"), "mr/a.dcm");
@@ -137,6 +153,7 @@ public sealed class HostileDicomTests(ITestOutputHelper output) : IDisposable
         // A private element of 3 GB before the image: (0009,0010) reserves the block, (0009,1000) is in it.
         "deflate-3g-element" => File(Deflated, DeflateBomb(
             [.. PrivateCreator(), .. LongHeader(0x0009_1000, "OB", 3u << 30)], 3 * GiB)),
+        "deflate-1g-elements" => File(Deflated, DeflateBombOfElements(GiB)),
         "sof0-20000" => File(JpegBaseline, ImageModule(20000, 20000), EncapsulatedPixels(BaselineJpeg(20000, 20000, 100))),
         "sof0-20000-header-64" => File(JpegBaseline, ImageModule(64, 64), EncapsulatedPixels(BaselineJpeg(20000, 20000, 100))),
         "baseline-64" => File(JpegBaseline, ImageModule(64, 64), EncapsulatedPixels(BaselineJpeg(64, 64, 16))),
