@@ -163,8 +163,7 @@ public sealed class SafetensorsStreamReader : IAsyncDisposable
         var headerLength = SafetensorsHeaderBytes.ParseLength(prefix, maxHeaderLength);
         if (SafetensorsHeaderBytes.LengthPrefixSize + headerLength > _maxLength)
             throw new PayloadTooLargeException(_maxLength);
-        var json = new byte[headerLength];
-        await FillAsync(json, $"the {headerLength}-byte header", cancellationToken);
+        var json = await ReadHeaderBytesAsync(headerLength, cancellationToken);
         try
         {
             Header = SafetensorsHeaderBytes.Parse(json);
@@ -179,6 +178,26 @@ public sealed class SafetensorsStreamReader : IAsyncDisposable
         await ConsumeAsync(json, cancellationToken);
         _current = new DataBlock(_buffers[1], 0, 0);
         _pending = Header.DataLength > 0 ? ReadBlockAsync(cancellationToken) : null;
+    }
+
+    /// <summary>
+    /// The JSON header, read into a buffer that grows only as its bytes arrive: the length prefix is
+    /// the sender's claim, and a stream cannot say how much follows, so a few bytes claiming a long
+    /// header cost about what they hold, not what they claim.
+    /// </summary>
+    private async Task<byte[]> ReadHeaderBytesAsync(long length, CancellationToken cancellationToken)
+    {
+        const int firstPiece = 64 * 1024;
+        var json = new byte[Math.Min(length, firstPiece)];
+        var filled = 0;
+        while (true)
+        {
+            await FillAsync(json.AsMemory(filled), $"the {length}-byte header", cancellationToken);
+            if (json.Length == length)
+                return json;
+            filled = json.Length;
+            Array.Resize(ref json, (int)Math.Min(length, 2L * json.Length));
+        }
     }
 
     private async Task<DataBlock> ReadBlockAsync(CancellationToken cancellationToken)

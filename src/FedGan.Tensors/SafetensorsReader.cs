@@ -45,14 +45,30 @@ public sealed class SafetensorsReader : IDisposable
         if (stream.CanSeek && stream.Length - start - 8 < headerLength)
             throw new SafetensorsFormatException($"The header claims {headerLength} bytes but only {stream.Length - start - 8} follow the length.");
 
-        var json = new byte[headerLength];
-        if (stream.ReadAtLeast(json, json.Length, throwOnEndOfStream: false) < json.Length)
-            throw new SafetensorsFormatException($"The file ends inside the {headerLength}-byte header.");
-        var header = SafetensorsHeaderParser.Parse(json);
+        var header = SafetensorsHeaderParser.Parse(ReadHeaderBytes(stream, headerLength));
         if (stream.CanSeek && stream.Length - start != header.FileLength)
             throw new SafetensorsFormatException(
                 $"The file is {stream.Length - start} bytes long but its header describes {header.FileLength} (8 + {headerLength} header + {header.DataLength} data).");
         return new SafetensorsReader(stream, leaveOpen, header, start + header.DataStart);
+    }
+
+    /// <summary>
+    /// The JSON header, in a buffer that grows only as its bytes arrive: a forward-only stream cannot
+    /// say how much follows the length prefix, so a short stream claiming a long header costs what it holds.
+    /// </summary>
+    private static byte[] ReadHeaderBytes(Stream stream, long length)
+    {
+        var json = new byte[Math.Min(length, ChunkBytes)];
+        var filled = 0;
+        while (true)
+        {
+            if (stream.ReadAtLeast(json.AsSpan(filled), json.Length - filled, throwOnEndOfStream: false) < json.Length - filled)
+                throw new SafetensorsFormatException($"The file ends inside the {length}-byte header.");
+            if (json.Length == length)
+                return json;
+            filled = json.Length;
+            Array.Resize(ref json, (int)Math.Min(length, 2L * json.Length));
+        }
     }
 
     public float[] ReadTensor(string name)

@@ -105,6 +105,20 @@ public class SafetensorsReaderTests
     }
 
     [Fact]
+    public void A_forward_only_stream_claiming_a_long_header_costs_what_it_holds()
+    {
+        // The prefix claims 99 MB of header (under the reference's 100 MB limit); 10 bytes follow.
+        byte[] bytes = [.. BitConverter.GetBytes(99_000_000L), .. "{\"a\":{\"dt"u8];
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<SafetensorsFormatException>(() => SafetensorsReader.Open(new ForwardOnlyStream(bytes)));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("ends inside the 99000000-byte header", error.Message);
+        Assert.InRange(allocated, 0, 1L << 20);
+    }
+
+    [Fact]
     public void Destination_of_the_wrong_size_is_refused()
     {
         using var reader = SafetensorsReader.Open(new MemoryStream(HandMadeFile.ThreeDtypes()));

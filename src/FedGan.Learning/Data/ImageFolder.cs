@@ -21,18 +21,19 @@ public static class ImageFolder
         options ??= ImageLoadOptions.Default;
         options.Validate();
         var (files, stray) = LabeledFileCollector.ByClassFolder(root, f => Extensions.Contains(Path.GetExtension(f)));
-        return LabeledFileCollector.Collect(root, files, stray, options, path => ReadImage(path, options.Height, options.Width, options.Filter));
+        return LabeledFileCollector.Collect(root, files, stray, options, path => ReadImage(path, options.Height, options.Width, options.Filter, options.MaxPixels));
     }
 
     /// <summary>One image file as grayscale intensities in [0,1], resized to height x width.</summary>
-    public static float[] ReadImage(string path, int height, int width, ResizeFilter filter = ResizeFilter.Area)
+    /// <param name="maxPixels">Largest image accepted; checked on the header, before the pixels are decoded.</param>
+    public static float[] ReadImage(string path, int height, int width, ResizeFilter filter = ResizeFilter.Area, long maxPixels = MaxPixels)
     {
         try
         {
             // Look at the header first: a small file can declare a huge image (a decompression bomb).
             var info = Image.Identify(path) ?? throw new ImageLoadException(path, "not a recognised image format.");
-            if ((long)info.Width * info.Height > MaxPixels)
-                throw new ImageLoadException(path, $"{info.Width}x{info.Height} is larger than the {MaxPixels:N0} pixels accepted.");
+            if ((long)info.Width * info.Height > maxPixels)
+                throw new ImageLoadException(path, $"{info.Width}x{info.Height} is larger than the {maxPixels:N0} pixels accepted.");
             using var image = Image.Load<Rgb48>(path);
             var pixels = new float[image.Height * image.Width];
             image.ProcessPixelRows(access =>
@@ -49,6 +50,10 @@ public static class ImageFolder
         catch (Exception e) when (e is ImageFormatException or UnknownImageFormatException or NotSupportedException or IOException or UnauthorizedAccessException or InvalidImageContentException)
         {
             throw new ImageLoadException(path, e.Message, e);
+        }
+        catch (Exception e) when (ImageLoadException.IsForeign(e))
+        {
+            throw ImageLoadException.Unexpected(path, e);
         }
     }
 }

@@ -21,6 +21,12 @@ public sealed record ImageLoadOptions
     /// <summary>When true, the first unreadable file throws <see cref="ImageLoadException"/>; otherwise it is listed in the <see cref="LoadReport"/>.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>
+    /// Largest image (one frame) accepted, in pixels; a file declaring more is refused before anything
+    /// is allocated for its pixels, so a damaged or hostile header cannot take the site's memory.
+    /// </summary>
+    public long MaxPixels { get; init; } = ImageFolder.MaxPixels;
+
     /// <summary>A square output of <paramref name="size"/> pixels (28 or 64 are the usual choices).</summary>
     public static ImageLoadOptions Square(int size) => new() { Height = size, Width = size };
 
@@ -30,6 +36,9 @@ public sealed record ImageLoadOptions
             throw new ArgumentException($"Output size {Height}x{Width} must be between 1 and 4096 on each side.");
         if (!Enum.IsDefined(Filter))
             throw new ArgumentException($"Unknown resize filter {Filter}.");
+        // One frame's values are held in one array.
+        if (MaxPixels <= 0 || MaxPixels > Array.MaxLength)
+            throw new ArgumentException($"The pixel cap {MaxPixels} must be between 1 and {Array.MaxLength}.");
     }
 }
 

@@ -26,7 +26,7 @@ internal static class LabeledFileCollector
             float[] image;
             try
             {
-                image = decode(path);
+                image = Decode(decode, path);
             }
             catch (ImageLoadException e) when (!options.Strict)
             {
@@ -44,6 +44,19 @@ internal static class LabeledFileCollector
         }
         var images = new LabeledImages([.. pixels.SelectMany(p => p)], [.. labels], options.Height, options.Width, classNames);
         return new LoadResult(images, new LoadReport(pixels.Count, failures));
+    }
+
+    /// <summary>One file's image; whatever its reader throws (cancellation aside) is that file's <see cref="ImageLoadException"/>.</summary>
+    private static float[] Decode(Func<string, float[]> decode, string path)
+    {
+        try
+        {
+            return decode(path);
+        }
+        catch (Exception e) when (ImageLoadException.IsForeign(e))
+        {
+            throw ImageLoadException.Unexpected(path, e);
+        }
     }
 
     /// <summary>Class names in ordinal order, or numeric order when every name is an integer ("2" before "10").</summary>

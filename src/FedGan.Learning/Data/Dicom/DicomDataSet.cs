@@ -8,17 +8,38 @@ namespace FedGan.Learning.Data.Dicom;
 internal sealed record DicomElement(uint Tag, string? Vr, byte[] Value);
 
 /// <summary>
+/// Native (uncompressed) Pixel Data: its declared length, checked against the bytes present or
+/// (deflated) still to inflate, and its bytes, read only as far as the decoder asks.
+/// </summary>
+internal sealed class NativePixelData(string? vr, long length, Func<int, byte[]> readPrefix)
+{
+    public string? Vr { get; } = vr;
+
+    /// <summary>The value length the element declares.</summary>
+    public long Length { get; } = length;
+
+    /// <summary>The first <paramref name="count"/> bytes (at most <see cref="Length"/>).</summary>
+    public byte[] ReadPrefix(int count) => readPrefix(count);
+}
+
+/// <summary>
 /// The top-level attributes of a DICOM file (nested sequences are skipped) and its pixel data,
 /// either native bytes or the fragments of encapsulated (compressed) data.
 /// </summary>
-internal sealed class DicomDataSet(string path, DicomTransferSyntax syntax, Dictionary<uint, DicomElement> elements)
+internal sealed class DicomDataSet(string path, DicomTransferSyntax syntax, Dictionary<uint, DicomElement> elements) : IDisposable
 {
     public string Path { get; } = path;
     public DicomTransferSyntax Syntax { get; } = syntax;
     public IReadOnlyDictionary<uint, DicomElement> Elements { get; } = elements;
     public List<byte[]>? PixelFragments { get; init; }
+    public NativePixelData? NativePixels { get; init; }
 
-    public bool Has(uint tag) => Elements.ContainsKey(tag);
+    /// <summary>What reading the pixels needs until the data set is done with (a deflated file's inflater).</summary>
+    public IDisposable? Resource { get; init; }
+
+    public bool HasPixelData => NativePixels is not null || PixelFragments is not null;
+
+    public void Dispose() => Resource?.Dispose();
 
     public ushort? UShort(uint tag)
     {

@@ -34,7 +34,7 @@ public static class DicomFolder
     }
 
     public static float[] ReadImage(string path, ImageLoadOptions options) =>
-        DicomImage.Read(path).ToUnitRange(options.Height, options.Width, options.Filter);
+        DicomImage.Read(path, options.MaxPixels).ToUnitRange(options.Height, options.Width, options.Filter);
 
     private static bool IsCandidate(string path) =>
         !NotDicom.Contains(Path.GetExtension(path)) && !Path.GetFileName(path).Equals("DICOMDIR", StringComparison.OrdinalIgnoreCase);

@@ -42,7 +42,20 @@ public sealed class DicomImage
     public int FrameCount { get; }
 
     /// <summary>Reads and decodes a DICOM file; throws <see cref="ImageLoadException"/> naming the file and the problem.</summary>
-    public static DicomImage Read(string path) => DicomPixelDecoder.Decode(DicomParser.Parse(path));
+    /// <param name="maxPixels">Largest frame accepted; every size the file declares is checked against it before pixels are allocated.</param>
+    public static DicomImage Read(string path, long maxPixels = ImageFolder.MaxPixels)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPixels, 1);
+        try
+        {
+            using var data = DicomParser.Parse(path);
+            return DicomPixelDecoder.Decode(data, maxPixels);
+        }
+        catch (Exception e) when (ImageLoadException.IsForeign(e))
+        {
+            throw ImageLoadException.Unexpected(path, e);
+        }
+    }
 
     /// <summary>
     /// Intensities in [0,1]. Grey: rescaled values through the window (PS3.3 C.11.2.1.2.1, linear:

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using System.Text;
 
 namespace FedGan.Learning.Data.Dicom;
@@ -58,22 +57,40 @@ internal static class DicomParser
 
         if (syntax == DicomTransferSyntax.DeflatedExplicitVrLittleEndian)
         {
-            bytes = Inflate(bytes, position, path);
-            position = 0;
-        }
-        var cursor = new Cursor(bytes, path, syntax) { Position = position };
-        var elements = new Dictionary<uint, DicomElement>();
-        List<byte[]>? fragments = null;
-        while (cursor.Remaining > 0)
-        {
-            var tag = ReadElement(cursor, elements, depth: 0, stopAtPixelData: true);
-            if (tag == DicomTag.PixelData)
+            var inflater = new LazyInflater(bytes, position, path);
+            try
             {
-                fragments = cursor.Fragments;
-                break;
+                return ParseDataSet(new Cursor(inflater, path, syntax), path, syntax, inflater);
+            }
+            catch
+            {
+                inflater.Dispose();
+                throw;
             }
         }
-        return new DicomDataSet(path, syntax, elements) { PixelFragments = fragments };
+        return ParseDataSet(new Cursor(bytes, path, syntax) { Position = position }, path, syntax, resource: null);
+    }
+
+    private static DicomDataSet ParseDataSet(Cursor cursor, string path, DicomTransferSyntax syntax, LazyInflater? resource)
+    {
+        var elements = new Dictionary<uint, DicomElement>();
+        while (!cursor.AtEnd)
+        {
+            if (cursor.PeekTag() != DicomTag.PixelData)
+            {
+                ReadElement(cursor, elements, depth: 0);
+                continue;
+            }
+            cursor.ReadTag();
+            var (vr, length) = cursor.ReadVrAndLength(DicomTag.PixelData);
+            if (length == uint.MaxValue)
+                return new DicomDataSet(path, syntax, elements) { PixelFragments = ReadFragments(cursor), Resource = resource };
+            // Native pixels are not copied here: the decoder reads the one frame it decodes, after
+            // checking the declared length against the image's declared size.
+            var pixels = cursor.Defer(length);
+            return new DicomDataSet(path, syntax, elements) { NativePixels = new NativePixelData(vr, length, pixels), Resource = resource };
+        }
+        return new DicomDataSet(path, syntax, elements) { Resource = resource };
     }
 
     /// <summary>
@@ -108,42 +125,23 @@ internal static class DicomParser
         throw new ImageLoadException(path, "not a DICOM file: no 'DICM' marker at byte 128 and no recognisable data set at the start.");
     }
 
-    private static byte[] Inflate(byte[] bytes, int position, string path)
-    {
-        try
-        {
-            using var deflate = new DeflateStream(new MemoryStream(bytes, position, bytes.Length - position), CompressionMode.Decompress);
-            using var inflated = new MemoryStream();
-            deflate.CopyTo(inflated);
-            return inflated.ToArray();
-        }
-        catch (InvalidDataException e)
-        {
-            throw new ImageLoadException(path, $"the deflated data set is corrupt: {e.Message}", e);
-        }
-    }
-
-    /// <summary>Reads one element; keeps its value when <paramref name="keep"/> is given; returns its tag.</summary>
-    private static uint ReadElement(Cursor cursor, Dictionary<uint, DicomElement>? keep, int depth, bool stopAtPixelData = false)
+    /// <summary>Reads one element; keeps its value when <paramref name="keep"/> is given and it is one this reader uses; returns its tag.</summary>
+    private static uint ReadElement(Cursor cursor, Dictionary<uint, DicomElement>? keep, int depth)
     {
         var tag = cursor.ReadTag();
         var (vr, length) = cursor.ReadVrAndLength(tag);
         if (length == uint.MaxValue)
         {
-            if (tag == DicomTag.PixelData && depth == 0 && stopAtPixelData)
-                cursor.Fragments = ReadFragments(cursor);
-            else
-            {
-                // PS3.5 6.2.2: an undefined-length UN element holds a sequence in implicit VR little endian.
-                var inner = vr == "UN" ? cursor.AsImplicitLittleEndian() : cursor;
-                SkipUndefinedLength(inner, depth + 1);
-                cursor.Position = inner.Position;
-            }
+            // PS3.5 6.2.2: an undefined-length UN element holds a sequence in implicit VR little endian.
+            var inner = vr == "UN" ? cursor.AsImplicitLittleEndian() : cursor;
+            SkipUndefinedLength(inner, depth + 1);
+            cursor.Position = inner.Position;
             return tag;
         }
-        var value = cursor.Take((int)Math.Min(length, int.MaxValue), tag, length);
-        if (keep is not null && (tag >> 16 is 0x0002 or 0x0028 || tag == DicomTag.PixelData))
-            keep[tag] = new DicomElement(tag, vr, value);
+        if (keep is not null && tag >> 16 is 0x0002 or 0x0028)
+            keep[tag] = new DicomElement(tag, vr, cursor.Take(tag, length));
+        else
+            cursor.Skip(tag, length);
         return tag;
     }
 
@@ -158,7 +156,7 @@ internal static class DicomParser
                 return fragments;
             if (tag != DicomTag.Item || length == uint.MaxValue)
                 throw cursor.Error($"encapsulated Pixel Data holds {DicomTag.Format(tag)} where an item was expected");
-            fragments.Add(cursor.Take((int)Math.Min(length, int.MaxValue), DicomTag.PixelData, length));
+            fragments.Add(cursor.Take(DicomTag.PixelData, length));
         }
     }
 
@@ -176,7 +174,7 @@ internal static class DicomParser
                 throw cursor.Error($"a sequence holds {DicomTag.Format(tag)} where an item was expected");
             if (length != uint.MaxValue)
             {
-                cursor.Take((int)Math.Min(length, int.MaxValue), tag, length);
+                cursor.Skip(tag, length);
                 continue;
             }
             while (cursor.PeekTag() != DicomTag.ItemDelimitation)
@@ -186,14 +184,41 @@ internal static class DicomParser
         }
     }
 
-    /// <summary>A bounds-checked position in the file's bytes, reading in the data set's encoding.</summary>
-    private sealed class Cursor(byte[] bytes, string path, DicomTransferSyntax syntax)
+    /// <summary>
+    /// A bounds-checked position in the data set's bytes, reading in its encoding: the file's bytes,
+    /// or a deflated data set's, inflated as far as the cursor has to look and no further.
+    /// </summary>
+    private sealed class Cursor
     {
-        public int Position { get; set; }
-        public int Remaining => bytes.Length - Position;
-        public List<byte[]>? Fragments { get; set; }
+        private readonly byte[] _bytes;
+        private readonly LazyInflater? _inflater;
+        private readonly string _path;
+        private readonly DicomTransferSyntax _syntax;
 
-        public Cursor AsImplicitLittleEndian() => new(bytes, path, DicomTransferSyntax.ImplicitVrLittleEndian) { Position = Position };
+        public Cursor(byte[] bytes, string path, DicomTransferSyntax syntax)
+        {
+            _bytes = bytes;
+            _path = path;
+            _syntax = syntax;
+        }
+
+        public Cursor(LazyInflater inflater, string path, DicomTransferSyntax syntax)
+            : this([], path, syntax) => _inflater = inflater;
+
+        public int Position { get; set; }
+
+        private byte[] Bytes => _inflater?.Buffer ?? _bytes;
+
+        private int Length => _inflater?.Length ?? _bytes.Length;
+
+        public int Remaining => Length - Position;
+
+        public bool AtEnd => !Has(1);
+
+        public Cursor AsImplicitLittleEndian() =>
+            _inflater is null
+                ? new(_bytes, _path, DicomTransferSyntax.ImplicitVrLittleEndian) { Position = Position }
+                : new(_inflater, _path, DicomTransferSyntax.ImplicitVrLittleEndian) { Position = Position };
 
         public ushort PeekGroup() => Read16(Position);
 
@@ -213,19 +238,19 @@ internal static class DicomParser
         public uint ReadUInt32()
         {
             Need(4, "a length");
-            var value = syntax.BigEndian
-                ? BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(Position))
-                : BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(Position));
+            var value = _syntax.BigEndian
+                ? BinaryPrimitives.ReadUInt32BigEndian(Bytes.AsSpan(Position))
+                : BinaryPrimitives.ReadUInt32LittleEndian(Bytes.AsSpan(Position));
             Position += 4;
             return value;
         }
 
         public (string? Vr, uint Length) ReadVrAndLength(uint tag)
         {
-            if (!syntax.ExplicitVr || tag >> 16 == 0xFFFE)
+            if (!_syntax.ExplicitVr || tag >> 16 == 0xFFFE)
                 return (null, ReadUInt32());
             Need(4, $"the header of element {DicomTag.Format(tag)}");
-            var vr = Encoding.ASCII.GetString(bytes, Position, 2);
+            var vr = Encoding.ASCII.GetString(Bytes, Position, 2);
             Position += 2;
             if (!AllVrs.Contains(vr))
                 throw Error($"element {DicomTag.Format(tag)} has an invalid VR '{Printable(vr)}'");
@@ -239,26 +264,73 @@ internal static class DicomParser
             return (vr, ReadUInt32());
         }
 
-        public byte[] Take(int length, uint tag, uint declared)
+        /// <summary>A copy of the next <paramref name="declared"/> bytes, the value of <paramref name="tag"/>.</summary>
+        public byte[] Take(uint tag, uint declared)
         {
-            if (declared > (uint)Remaining)
-                throw Error($"the file ends inside {DicomTag.Describe(tag)}: {declared} bytes declared, {Remaining} present (truncated file?)");
-            var value = bytes.AsSpan(Position, length).ToArray();
-            Position += length;
+            NeedValue(tag, declared);
+            var value = Bytes.AsSpan(Position, (int)declared).ToArray();
+            Position += (int)declared;
             return value;
         }
 
-        public ImageLoadException Error(string problem) => new(path, $"malformed DICOM at byte {Position}: {problem}.");
+        public void Skip(uint tag, uint declared)
+        {
+            NeedValue(tag, declared);
+            Position += (int)declared;
+        }
+
+        /// <summary>
+        /// Moves past a value of <paramref name="declared"/> bytes without reading it; returns how to
+        /// read a prefix of it later. A file's value must be all there; a deflated one is inflated
+        /// only as far as the prefix asked for.
+        /// </summary>
+        public Func<int, byte[]> Defer(uint declared)
+        {
+            var start = Position;
+            if (_inflater is not { } inflater)
+            {
+                NeedValue(DicomTag.PixelData, declared);
+                Position += (int)declared;
+                var bytes = _bytes;
+                return count => bytes.AsSpan(start, Math.Min(count, (int)declared)).ToArray();
+            }
+            return count =>
+            {
+                var end = start + (long)Math.Min((uint)count, declared);
+                inflater.Limit = end;
+                inflater.Fill(end);
+                if (inflater.Length < end)
+                    throw new ImageLoadException(_path, $"the deflated data set ends inside Pixel Data (7FE0,0010): {declared} bytes declared, {inflater.Length - start} present (truncated file?).");
+                return inflater.Buffer.AsSpan(start, (int)(end - start)).ToArray();
+            };
+        }
+
+        public ImageLoadException Error(string problem) => new(_path, $"malformed DICOM at byte {Position}: {problem}.");
+
+        private void NeedValue(uint tag, uint declared)
+        {
+            if (!Has(declared))
+                throw Error($"the file ends inside {DicomTag.Describe(tag)}: {declared} bytes declared, {Remaining} present (truncated file?)");
+        }
 
         private void Need(int count, string what)
         {
-            if (Remaining < count)
+            if (!Has((uint)count))
                 throw Error($"the file ends inside {what} (truncated file?)");
         }
 
-        private ushort Read16(int at) => syntax.BigEndian
-            ? BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(at))
-            : BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(at));
+        /// <summary>Whether <paramref name="count"/> more bytes are there, inflating up to them first (within the inflater's limit).</summary>
+        private bool Has(uint count)
+        {
+            if (Remaining >= count)
+                return true;
+            _inflater?.Fill(Position + (long)count);
+            return Remaining >= count;
+        }
+
+        private ushort Read16(int at) => _syntax.BigEndian
+            ? BinaryPrimitives.ReadUInt16BigEndian(Bytes.AsSpan(at))
+            : BinaryPrimitives.ReadUInt16LittleEndian(Bytes.AsSpan(at));
 
         private static string Printable(string text) =>
             new(text.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());

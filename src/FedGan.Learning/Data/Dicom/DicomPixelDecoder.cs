@@ -7,15 +7,13 @@ namespace FedGan.Learning.Data.Dicom;
 /// <summary>Turns a parsed data set's pixel data (native, RLE or baseline JPEG) into a <see cref="DicomImage"/>.</summary>
 internal static class DicomPixelDecoder
 {
-    /// <summary>Largest frame accepted, as for other images: a damaged Rows/Columns pair must not allocate gigabytes.</summary>
-    private const long MaxPixels = ImageFolder.MaxPixels;
-
     private static readonly string[] Monochrome = ["MONOCHROME1", "MONOCHROME2"];
     private static readonly string[] Color = ["RGB", "YBR_FULL", "YBR_FULL_422"];
 
-    public static DicomImage Decode(DicomDataSet data)
+    /// <param name="maxPixels">Largest frame accepted: a damaged or hostile Rows/Columns pair must not allocate gigabytes.</param>
+    public static DicomImage Decode(DicomDataSet data, long maxPixels)
     {
-        if (!data.Has(DicomTag.PixelData) && data.PixelFragments is null)
+        if (!data.HasPixelData)
             throw new ImageLoadException(data.Path, "the file has no Pixel Data (7FE0,0010): it is not an image.");
         var rows = data.RequiredUShort(DicomTag.Rows);
         var columns = data.RequiredUShort(DicomTag.Columns);
@@ -28,10 +26,12 @@ internal static class DicomPixelDecoder
         var photometric = data.Text(DicomTag.PhotometricInterpretation) ?? (samples == 1 ? "MONOCHROME2" : "RGB");
         var frames = data.Integer(DicomTag.NumberOfFrames) ?? 1;
 
+        // Every size below is checked against the cap and the data present before anything is
+        // allocated for pixels, in 64-bit arithmetic (Rows and Columns are 16-bit, their product is not).
         if (rows == 0 || columns == 0)
             throw new ImageLoadException(data.Path, $"the image is {rows}x{columns} pixels.");
-        if ((long)rows * columns > MaxPixels)
-            throw new ImageLoadException(data.Path, $"the image is {rows}x{columns}, more than the {MaxPixels:N0} pixels accepted.");
+        if ((long)rows * columns > maxPixels)
+            throw new ImageLoadException(data.Path, $"the image is {rows}x{columns}, more than the {maxPixels:N0} pixels accepted.");
         if (bitsAllocated is not (1 or 8 or 16 or 32))
             throw data.Invalid(DicomTag.BitsAllocated, $"is {bitsAllocated}; 1, 8, 16 or 32 are supported");
         if (bitsStored == 0 || bitsStored > bitsAllocated || highBit >= bitsAllocated || highBit + 1 < bitsStored)
@@ -43,6 +43,12 @@ internal static class DicomPixelDecoder
             throw new ImageLoadException(data.Path, $"photometric interpretation {photometric} with {samples} samples per pixel is not supported (MONOCHROME1/2, RGB, YBR_FULL and YBR_FULL_422 are).");
 
         var pixels = rows * columns;
+        // Bytes of one frame as stored natively (also what RLE decodes to); YBR_FULL_422 keeps 2 bytes per 8-bit pixel pair member.
+        long frameBits = photometric == "YBR_FULL_422" && data.Syntax.PixelEncoding == DicomPixelEncoding.Native
+            ? 16L * pixels
+            : (long)pixels * samples * bitsAllocated;
+        if (frameBits / 8 > Array.MaxLength)
+            throw new ImageLoadException(data.Path, $"one {rows}x{columns} frame of {samples} x {bitsAllocated}-bit samples is more than one array can hold.");
         double[] values;
         if (data.Syntax.PixelEncoding == DicomPixelEncoding.JpegBaseline)
         {
@@ -56,7 +62,7 @@ internal static class DicomPixelDecoder
         var layout = new SampleLayout(bitsAllocated, bitsStored, highBit, signed, samples, planar, pixels);
         if (data.Syntax.PixelEncoding == DicomPixelEncoding.JpegLossless)
         {
-            values = LosslessJpegValues(JpegLosslessDecoder.Decode(FirstFrameFragments(data, frames), data.Path), layout, rows, columns, photometric, data.Path);
+            values = LosslessJpegValues(JpegLosslessDecoder.Decode(FirstFrameFragments(data, frames), rows, columns, samples, data.Path), layout, rows, columns, photometric, data.Path);
             return isColor
                 ? new DicomImage(rows, columns, photometric, data.Syntax, values, 1, 0, null, true, bitsStored, frames)
                 : WithGreyMapping(data, rows, columns, photometric, values, frames, bitsStored);
@@ -71,7 +77,7 @@ internal static class DicomPixelDecoder
         }
         else
         {
-            frame = NativeFrame(data, layout, photometric);
+            frame = NativeFrame(data, layout, frames, frameBits);
         }
         values = photometric == "YBR_FULL_422" && data.Syntax.PixelEncoding == DicomPixelEncoding.Native
             ? LumaOf422(frame, pixels, data.Path)
@@ -92,21 +98,25 @@ internal static class DicomPixelDecoder
         return new DicomImage(rows, columns, photometric, data.Syntax, values, slope, intercept, window, false, bitsStored, frames);
     }
 
-    private static byte[] NativeFrame(DicomDataSet data, SampleLayout layout, string photometric)
+    /// <summary>Frame 1's bytes, once the declared Pixel Data length has been checked against every frame the header declares.</summary>
+    private static byte[] NativeFrame(DicomDataSet data, SampleLayout layout, int frames, long frameBits)
     {
-        if (!data.Elements.TryGetValue(DicomTag.PixelData, out var element))
-            throw new ImageLoadException(data.Path, $"Pixel Data (7FE0,0010) is encapsulated (compressed), but the transfer syntax {data.Syntax.Uid} ({data.Syntax.Name}) is uncompressed.");
-        var bytes = element.Value;
-        long needed = photometric == "YBR_FULL_422"
-            ? 2L * layout.Pixels
-            : layout.BitsAllocated == 1 ? (layout.Pixels * (long)layout.Samples + 7) / 8 : (long)layout.Pixels * layout.Samples * layout.BitsAllocated / 8;
-        if (bytes.Length < needed)
-            throw new ImageLoadException(data.Path, $"Pixel Data (7FE0,0010) holds {bytes.Length} bytes; one frame needs {needed} (truncated file?).");
-        var frame = bytes.AsSpan(0, (int)needed).ToArray();
+        var pixelData = data.NativePixels
+            ?? throw new ImageLoadException(data.Path, $"Pixel Data (7FE0,0010) is encapsulated (compressed), but the transfer syntax {data.Syntax.Uid} ({data.Syntax.Name}) is uncompressed.");
+        // 1-bit frames are packed back to back, so only the whole run is padded to a byte.
+        var frameBytes = (frameBits + 7) / 8;
+        var needed = ((Int128)frameBits * frames + 7) / 8;
+        var geometry = $"{frames:N0} frame{(frames == 1 ? "" : "s")} of {layout.Pixels:N0} pixels x {layout.Samples} x {layout.BitsAllocated} bits";
+        if (pixelData.Length < needed)
+            throw new ImageLoadException(data.Path, $"Pixel Data (7FE0,0010) holds {pixelData.Length:N0} bytes; {geometry} need {needed:N0} (truncated file, or a wrong Number of Frames?).");
+        // Trailing padding is tolerated; a whole frame or more beyond the declared frames is not (a bomb, or a wrong header).
+        if (pixelData.Length - needed >= Math.Max(frameBytes, 2))
+            throw new ImageLoadException(data.Path, $"Pixel Data (7FE0,0010) declares {pixelData.Length:N0} bytes, but {geometry} need only {needed:N0}.");
+        var frame = pixelData.ReadPrefix((int)frameBytes);
         if (data.Syntax.BigEndian)
         {
             // Big endian OW words: swap each word's bytes so the frame reads as little endian.
-            var word = layout.BitsAllocated == 8 && element.Vr == "OW" ? 2 : layout.BitsAllocated > 8 ? layout.BitsAllocated / 8 : 1;
+            var word = layout.BitsAllocated == 8 && pixelData.Vr == "OW" ? 2 : layout.BitsAllocated > 8 ? layout.BitsAllocated / 8 : 1;
             for (var i = 0; i + word <= frame.Length; i += word)
                 frame.AsSpan(i, word).Reverse();
         }
@@ -122,6 +132,9 @@ internal static class DicomPixelDecoder
         var frameFragments = fragments.Skip(1).ToList();
         if (frameFragments.Count == 0)
             throw new ImageLoadException(data.Path, "encapsulated Pixel Data holds no frame.");
+        // PS3.5 A.4: a fragment holds data of one frame only, so each frame has at least one.
+        if (frameFragments.Count < frames)
+            throw new ImageLoadException(data.Path, $"encapsulated Pixel Data holds {frameFragments.Count:N0} fragments, but Number of Frames (0028,0008) is {frames:N0} and each frame needs at least one.");
         return frames == 1 ? [.. frameFragments.SelectMany(f => f)] : frameFragments[0];
     }
 
@@ -148,6 +161,14 @@ internal static class DicomPixelDecoder
     {
         try
         {
+            // The frame header first: a few bytes can declare a huge image, which must not be decoded to find out.
+            var info = Image.Identify(jpeg) ?? throw new ImageLoadException(path, "the JPEG frame is not a recognised JPEG stream.");
+            if (info.Height != rows || info.Width != columns)
+                throw new ImageLoadException(path, $"the JPEG frame is {info.Height}x{info.Width}; the header says {rows}x{columns}.");
+            // Each 8x8 block of the first component costs at least 2 bits (a DC code and an end-of-block code).
+            var blocks = (long)((rows + 7) / 8) * ((columns + 7) / 8);
+            if (8L * jpeg.Length < 2 * blocks)
+                throw new ImageLoadException(path, $"the JPEG frame is {jpeg.Length:N0} bytes, too few for the {blocks:N0} blocks of a {rows}x{columns} image.");
             using var image = Image.Load<Rgb24>(jpeg);
             if (image.Height != rows || image.Width != columns)
                 throw new ImageLoadException(path, $"the JPEG frame is {image.Height}x{image.Width}; the header says {rows}x{columns}.");

@@ -7,13 +7,18 @@ namespace FedGan.Learning.Data.Dicom;
 /// </summary>
 internal static class JpegLosslessDecoder
 {
-    public static int[] Decode(byte[] data, string path)
+    /// <summary>
+    /// Decodes a frame that must be <paramref name="rows"/> x <paramref name="columns"/> with
+    /// <paramref name="samples"/> components (what the DICOM header declares); the frame header is
+    /// checked against them, and against the data present, before the samples are allocated.
+    /// </summary>
+    public static int[] Decode(byte[] data, int rows, int columns, int samples, string path)
     {
-        var state = new Decoder(data, path);
+        var state = new Decoder(data, rows, columns, samples, path);
         return state.Run();
     }
 
-    private sealed class Decoder(byte[] data, string path)
+    private sealed class Decoder(byte[] data, int rows, int columns, int samples, string path)
     {
         private readonly HuffmanTable?[] _tables = new HuffmanTable?[4];
         private int _position;
@@ -53,6 +58,8 @@ internal static class JpegLosslessDecoder
             var count = data[start + 5];
             if (_precision is < 2 or > 16 || _height == 0 || _width == 0 || count is 0 or > 4)
                 throw Fail($"unsupported lossless frame: {_precision}-bit, {_height}x{_width}, {count} components");
+            if (_height != rows || _width != columns || count != samples)
+                throw Fail($"the frame header declares {_height}x{_width} with {count} component(s); the DICOM header says {rows}x{columns} with {samples}");
             _componentIds = new int[count];
             for (var c = 0; c < count; c++)
             {
@@ -111,7 +118,11 @@ internal static class JpegLosslessDecoder
             if (pointTransform >= _precision)
                 throw Fail($"point transform {pointTransform} is not below the precision {_precision}");
 
-            var samples = new int[_height * _width * count];
+            // Every sample costs at least one bit of Huffman code, so a short stream cannot hold a large frame.
+            var total = (long)_height * _width * count;
+            if (total > 8L * (data.Length - _position))
+                throw Fail($"the scan holds {data.Length - _position:N0} bytes, too few for the {total:N0} samples of a {_height}x{_width} frame");
+            var samples = new int[total];
             var initial = 1 << (_precision - pointTransform - 1);
             var sinceRestart = 0;
             var rowOfRestart = 0;

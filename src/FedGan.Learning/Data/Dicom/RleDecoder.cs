@@ -18,13 +18,25 @@ internal static class RleDecoder
         if (segments != expected)
             throw new ImageLoadException(path, $"the RLE header lists {segments} segments; {samplesPerPixel} samples of {bytesPerSample} bytes need {expected}.");
 
-        var output = new byte[pixels * expected];
+        // The whole segment table is checked against the frame before the output is allocated:
+        // PackBits turns 2 bytes into at most 128, so a segment shorter than 1/64 of a byte plane
+        // cannot fill it, however large Rows x Columns claims the image is.
+        var bounds = new (uint Start, uint End)[segments];
         for (var segment = 0; segment < segments; segment++)
         {
             var start = BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(4 + 4 * segment));
             var end = segment + 1 < segments ? BinaryPrimitives.ReadUInt32LittleEndian(frame.AsSpan(8 + 4 * segment)) : (uint)frame.Length;
             if (start < 64 || end > frame.Length || end < start)
                 throw new ImageLoadException(path, $"RLE segment {segment} has invalid offsets [{start}, {end}) in a {frame.Length}-byte frame.");
+            if (64L * (end - start) < pixels)
+                throw new ImageLoadException(path, $"RLE segment {segment} is {end - start:N0} bytes; PackBits decodes that to at most {64L * (end - start):N0}, and the image needs {pixels:N0}.");
+            bounds[segment] = (start, end);
+        }
+
+        var output = new byte[(long)pixels * expected];
+        for (var segment = 0; segment < segments; segment++)
+        {
+            var (start, end) = bounds[segment];
             var sample = segment / bytesPerSample;
             var byteInSample = bytesPerSample - 1 - segment % bytesPerSample; // MSB segment first, stored little-endian
             UnpackBits(frame.AsSpan((int)start, (int)(end - start)), output, sample * bytesPerSample + byteInSample, expected, pixels, path, segment);
