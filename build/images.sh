@@ -62,6 +62,9 @@ command -v dotnet >/dev/null || fail "dotnet is missing"
 export CONTAINERS_CONF="$repo/build/containers/containers.conf"
 state="$repo/.fedgan/images"
 mkdir -p "$state"
+# One build at a time per clone (the test and a developer may both run it): wait for the other.
+exec 9>"$state/lock"
+flock 9
 podman info >/dev/null 2>"$state/podman-info.log" || fail "podman does not work here: $(tail -n 3 "$state/podman-info.log")"
 
 # --- local registry --------------------------------------------------------------------------

@@ -143,8 +143,9 @@ public sealed partial class PodmanCluster : IAsyncDisposable
                 var state = await Podman.CheckedAsync("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", container.Name);
                 if (!state.StartsWith("running", StringComparison.Ordinal))
                 {
+                    var log = await LogTailAsync(container.Name);
                     throw new ManifestException(
-                        $"container {container.Container} of {container.Workload} stopped ({state}) before it was ready; its log ends:\n{await LogTailAsync(container.Name)}");
+                        $"container {container.Container} of {container.Workload} stopped ({state}) before it was ready{FirstError(log)}; its log ends:\n{log}");
                 }
 
                 if (await IsReadyAsync(http, container, lastSeen))
@@ -174,6 +175,12 @@ public sealed partial class PodmanCluster : IAsyncDisposable
             await Task.Delay(TimeSpan.FromMilliseconds(500));
         }
     }
+
+    /// <summary>The first exception line of a log (e.g. the options validation naming a missing key), to lead the message.</summary>
+    private static string FirstError(string log) =>
+        log.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("Exception: ", StringComparison.Ordinal)) is { } line
+            ? $": {line}"
+            : string.Empty;
 
     public async Task<string> LogTailAsync(string container, int lines = 40)
     {
