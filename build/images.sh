@@ -22,8 +22,9 @@
 #   NAME...             only these images (e.g. gateway edgetrainer redis)
 #
 # Caching: the Debian base is rebuilt only when its recipe changes (its hash is the image's
-# org.fedgan.recipe label); an image is rebuilt only when the sources, the base or this script
-# changed since it was last built (hash kept in .fedgan/images/). A warm run takes seconds.
+# org.fedgan.recipe label); an image is rebuilt only when the sources, the base or the way this
+# script builds it changed since it was last built (hash kept in .fedgan/images/). A warm run
+# takes seconds. Old images it replaces are removed from podman.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 started=$SECONDS
@@ -62,8 +63,9 @@ command -v dotnet >/dev/null || fail "dotnet is missing"
 export CONTAINERS_CONF="$repo/build/containers/containers.conf"
 state="$repo/.fedgan/images"
 mkdir -p "$state"
-# One build at a time per clone (the test and a developer may both run it): wait for the other.
-exec 9>"$state/lock"
+# One build at a time on this machine (podman's tags and the registry's port are machine-wide;
+# the test and a developer, or two clones, may run it at once): wait for the other.
+exec 9>"${TMPDIR:-/tmp}/fedgan-images.lock"
 flock 9
 podman info >/dev/null 2>"$state/podman-info.log" || fail "podman does not work here: $(tail -n 3 "$state/podman-info.log")"
 
