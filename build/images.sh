@@ -193,8 +193,8 @@ build_dotnet_image() {
     /t:PublishContainer -p ContainerBaseImage="$sdk_base" -p ContainerRegistry="$registry" \
     -p ContainerRepository="fedgan/$name" -p ContainerImageTag="$tag" \
     -p FedGanMarkGlibcxxWeak="$mark_glibcxx_weak" >"$log" 2>&1 \
-    || fail "publishing fedgan/$name failed (log: $log):
-$(grep -E 'error|Error' "$log" | tail -n 10)"
+    || fail "publishing fedgan/$name failed (full log: $log):
+$(grep -m 3 -E ': error [A-Z]+[0-9]+:' "$log" | sed -E 's/^.*: error [A-Z]+[0-9]+: *//; s/ \[[^]]*\]$//')"
 }
 
 build_redis_image() {
