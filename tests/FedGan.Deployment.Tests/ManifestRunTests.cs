@@ -42,7 +42,10 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
 
         using var gateway = new HttpClient { BaseAddress = stack.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
         var coordinatorSecret = cluster.Secret("fedgan-credentials", Coordinator);
-        gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(gateway, Coordinator, coordinatorSecret));
+        // Tokens live 5 minutes: the coordinator gets a fresh one before each group of calls.
+        async Task Authorize() => gateway.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Bearer", await TokenAsync(gateway, Coordinator, coordinatorSecret));
+        await Authorize();
 
         var cli = new Dictionary<string, string>
         {
@@ -81,8 +84,9 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
         await cluster.WaitUntilReadyAsync(edgeContainers, PlatformStack.ReadyTimeout);
         output.WriteLine($"edge trainers ready after {clock.Elapsed.TotalSeconds:F0} s");
 
-        var round = await WaitForRoundAsync(gateway, study, cluster, edgeContainers);
+        var round = await WaitForRoundAsync(gateway, Authorize, study, cluster, edgeContainers);
         output.WriteLine($"round 1 {round["state"]} after {clock.Elapsed.TotalSeconds:F0} s");
+        await Authorize();
 
         Assert.Equal(Sites.Order(), round["contributing_sites"]!.AsArray().Select(s => (string)s!).Order());
         var versions = (await gateway.GetFromJsonAsync<JsonArray>($"/registry/studies/{study}/versions"))!;
@@ -166,7 +170,8 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
     }
 
     /// <summary>Polls round 1 until it completes; fails on a failed round or the deadline, with the edge trainers' logs.</summary>
-    private static async Task<JsonObject> WaitForRoundAsync(HttpClient gateway, string study, PodmanCluster cluster, IReadOnlyList<StartedContainer> edges)
+    private static async Task<JsonObject> WaitForRoundAsync(HttpClient gateway, Func<Task> authorize, string study,
+        PodmanCluster cluster, IReadOnlyList<StartedContainer> edges)
     {
         var deadline = DateTime.UtcNow + RoundTimeout;
         JsonObject? last = null;
@@ -181,6 +186,7 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
                 }
             }
 
+            await authorize();
             using var response = await gateway.GetAsync($"/scheduler/studies/{study}/rounds/1");
             if (response.IsSuccessStatusCode)
             {
