@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using FedGan.Deployment.Tests.Rendering;
 using FedGan.Testing;
 
 namespace FedGan.Deployment.Tests;
@@ -11,7 +12,7 @@ namespace FedGan.Deployment.Tests;
 /// </summary>
 public partial class KubernetesManifestTests
 {
-    public static TheoryData<string> Kustomizations => [.. RenderedManifests.Folders()];
+    public static TheoryData<string> Kustomizations => [.. Kustomize.Folders()];
 
     /// <summary>The Secrets k8s/README.md tells an operator to create, and their keys.</summary>
     private static readonly Dictionary<string, string[]> DocumentedSecrets = new()
@@ -26,7 +27,7 @@ public partial class KubernetesManifestTests
     public void Every_image_is_pinned_to_a_tag_or_digest_and_ours_to_the_product_version(string folder)
     {
         var version = ProductVersion.Value;
-        foreach (var container in RenderedManifests.Render(folder).Where(o => o.IsWorkload).SelectMany(o => o.AllContainers))
+        foreach (var container in Kustomize.Render(folder).Where(o => o.IsWorkload).SelectMany(o => o.AllContainers))
         {
             var image = container.Image;
             var lastSegment = image[(image.LastIndexOf('/') + 1)..];
@@ -46,7 +47,7 @@ public partial class KubernetesManifestTests
     [MemberData(nameof(Kustomizations))]
     public void Every_container_is_probed_has_resources_and_a_hardened_security_context(string folder)
     {
-        var workloads = RenderedManifests.Render(folder).Where(o => o.IsWorkload).ToList();
+        var workloads = Kustomize.Render(folder).Where(o => o.IsWorkload).ToList();
         Assert.NotEmpty(workloads);
         foreach (var container in workloads.SelectMany(w => w.AllContainers))
         {
@@ -88,7 +89,7 @@ public partial class KubernetesManifestTests
     [MemberData(nameof(Kustomizations))]
     public void Every_replicated_workload_has_a_disruption_budget_that_selects_it_and_still_allows_a_drain(string folder)
     {
-        var objects = RenderedManifests.Render(folder);
+        var objects = Kustomize.Render(folder);
         foreach (var workload in objects.Where(o => o.IsWorkload && int.Parse(o.Root.At("spec").At("replicas").Text() ?? "1") > 1))
         {
             var replicas = int.Parse(workload.Root.At("spec").At("replicas").Text()!);
@@ -109,9 +110,9 @@ public partial class KubernetesManifestTests
     [MemberData(nameof(Kustomizations))]
     public void Secrets_are_only_referenced_by_documented_name_and_key_never_stored(string folder)
     {
-        var objects = RenderedManifests.Render(folder);
+        var objects = Kustomize.Render(folder);
         Assert.DoesNotContain(objects, o => o.Kind == "Secret");
-        Assert.DoesNotMatch(AccountKey(), RenderedManifests.Kustomize(folder));
+        Assert.DoesNotMatch(AccountKey(), Kustomize.Output(folder));
 
         foreach (var container in objects.Where(o => o.IsWorkload).SelectMany(o => o.AllContainers))
         {

@@ -1,3 +1,4 @@
+using FedGan.Deployment.Tests.Rendering;
 using YamlDotNet.RepresentationModel;
 
 namespace FedGan.Deployment.Tests;
@@ -10,7 +11,7 @@ namespace FedGan.Deployment.Tests;
 /// </summary>
 public class PlatformManifestTests
 {
-    public static TheoryData<string> Platforms => [.. RenderedManifests.Folders().Where(f => f != "k8s/edge-trainer")];
+    public static TheoryData<string> Platforms => [.. Kustomize.Folders().Where(f => f != "k8s/edge-trainer")];
 
     private static readonly string[] Discovery =
         ["services__identity__http__0", "services__roundscheduler__http__0", "services__aggregator__http__0",
@@ -50,7 +51,7 @@ public class PlatformManifestTests
     [MemberData(nameof(Platforms))]
     public void Every_service_gets_each_key_it_requires_from_the_manifest_or_a_secret(string folder)
     {
-        var objects = RenderedManifests.Render(folder);
+        var objects = Kustomize.Render(folder);
         foreach (var (service, keys) in RequiredKeys)
         {
             var container = ServiceContainer(objects, service);
@@ -66,7 +67,7 @@ public class PlatformManifestTests
     [MemberData(nameof(Platforms))]
     public void Each_service_credential_is_a_bootstrap_client_of_Identity_reading_the_same_secret_key(string folder)
     {
-        var objects = RenderedManifests.Render(folder);
+        var objects = Kustomize.Render(folder);
         var identity = ServiceContainer(objects, "identity");
         var callers = objects.Where(o => o.Kind == "Deployment").SelectMany(o => o.Containers)
             .Where(c => Env(c, "ServiceCredential__ClientId") is not null).ToList();
@@ -90,7 +91,7 @@ public class PlatformManifestTests
     [MemberData(nameof(Platforms))]
     public void Only_the_gateway_takes_traffic_from_outside_and_Redis_only_from_FedGan_pods(string folder)
     {
-        var objects = RenderedManifests.Render(folder);
+        var objects = Kustomize.Render(folder);
         var policies = objects.Where(o => o.Kind == "NetworkPolicy").ToList();
         foreach (var workload in objects.Where(o => o.IsWorkload))
         {
@@ -122,7 +123,7 @@ public class PlatformManifestTests
     [MemberData(nameof(Platforms))]
     public void The_ingress_has_a_class_and_serves_its_hosts_over_TLS(string folder)
     {
-        var ingress = Assert.Single(RenderedManifests.Render(folder), o => o.Kind == "Ingress");
+        var ingress = Assert.Single(Kustomize.Render(folder), o => o.Kind == "Ingress");
         var spec = ingress.Root.At("spec");
         var tlsHosts = spec.At("tls").Items().SelectMany(t => t.At("hosts").Items()).Select(h => h.Text()).ToHashSet();
 
@@ -139,7 +140,7 @@ public class PlatformManifestTests
     [MemberData(nameof(Platforms))]
     public void Redis_appends_every_write_to_a_file_on_its_volume_and_its_password_is_on_no_command_line(string folder)
     {
-        var objects = RenderedManifests.Render(folder);
+        var objects = Kustomize.Render(folder);
         var redis = Assert.Single(objects, o => o.Kind == "StatefulSet" && o.Name == "redis");
         var server = Assert.Single(redis.Containers);
         var commandLine = server.Node.At("command").Items().Concat(server.Node.At("args").Items()).Select(a => a.Text()).ToList();

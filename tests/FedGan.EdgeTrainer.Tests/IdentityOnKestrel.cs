@@ -43,6 +43,8 @@ public sealed class IdentityOnKestrel : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseSetting("ConnectionStrings:redis", redis);
+            // Required by Identity once its signing keys are encrypted at rest (ignored where they are not).
+            builder.UseSetting("Identity:SigningKeyEncryptionKey", Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)));
             builder.UseSetting($"Identity:BootstrapClients:{SiteId}:Role", "site");
             builder.UseSetting($"Identity:BootstrapClients:{SiteId}:Secret", siteSecret);
         }

@@ -13,6 +13,9 @@ public sealed class LocalStack : IAsyncDisposable
     public static readonly string[] ServiceNames = ["identity", "roundscheduler", "aggregator", "modelregistry", "privacyaccountant"];
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
 
+    /// <summary>The AppHost's one-shot resource that creates the demo study (Demo:Enabled).</summary>
+    public const string DemoStudyResource = "demo-study";
+
     private readonly string _dataDirectory;
 
     private LocalStack(DistributedApplication app, OtlpTraceCollector traces, string dataDirectory, IReadOnlyList<string> resourceNames)
@@ -59,8 +62,10 @@ public sealed class LocalStack : IAsyncDisposable
 
         configure?.Invoke(builder, dataDirectory);
 
+        // The demo's `fedgan studies create` runs once and exits: it is never "healthy", so it is not waited for.
         var resourceNames = builder.Resources
             .Where(resource => resource is ProjectResource or LocalRedisResource or LocalAzuriteResource)
+            .Where(resource => resource.Name != DemoStudyResource)
             .Select(resource => resource.Name)
             .ToList();
 

@@ -29,6 +29,15 @@ public sealed class TaskLoop(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (Options.ApprovedStudies.Count == 0)
+        {
+            logger.LogWarning("No study is approved (EdgeTrainer:ApprovedStudies): every task will be declined");
+        }
+        else
+        {
+            logger.LogInformation("Approved studies: {Studies}", string.Join(", ", Options.ApprovedStudies.Keys.Order(StringComparer.Ordinal)));
+        }
+
         foreach (var pending in TaskWorkspace.Pending(Options.StateDirectory))
         {
             logger.LogInformation("Resuming unfinished work in {Workspace}", pending.Directory);
@@ -60,7 +69,13 @@ public sealed class TaskLoop(
                 // Consent first: an unapproved study gets no workspace, no download and no training.
                 if (approvals.Check(task) is { } decline)
                 {
-                    await DeclineAsync(task, decline, stoppingToken);
+                    if (!await DeclineAsync(task, decline, stoppingToken))
+                    {
+                        // Not recorded (e.g. a platform too old to know declines): the task will be offered
+                        // again, so do not ask for it in a tight loop.
+                        await Task.Delay(TimeSpan.FromSeconds(Math.Max(1, Options.PollWaitSeconds)), clock, stoppingToken);
+                    }
+
                     return;
                 }
 
@@ -130,14 +145,18 @@ public sealed class TaskLoop(
     }
 
     /// <summary>Logs why this site will not take part and tells the platform, which shows it in the round.</summary>
-    private async Task DeclineAsync(TrainingTask task, RoundDecline decline, CancellationToken cancellationToken)
+    /// <returns>Whether the platform recorded the decline.</returns>
+    private async Task<bool> DeclineAsync(TrainingTask task, RoundDecline decline, CancellationToken cancellationToken)
     {
         logger.LogWarning("Declining round {Round} of study {StudyId} ({Reason}): {Detail}", task.Round, task.StudyId, decline.Reason, decline.Detail);
         metrics.Declined(decline.Reason);
         if (await platform.DeclineRoundAsync(Options.SiteId, task.StudyId, task.Round, decline, cancellationToken) is { } code)
         {
             logger.LogInformation("The platform did not record the decline of round {Round} of study {StudyId}: {Code}", task.Round, task.StudyId, code);
+            return false;
         }
+
+        return true;
     }
 
     private async Task UploadAsync(TrainingTask task, TaskWorkspace workspace, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using FedGan.Testing;
 using YamlDotNet.RepresentationModel;
 
-namespace FedGan.Deployment.Tests;
+namespace FedGan.Deployment.Tests.Rendering;
 
 /// <summary>One object of a rendered kustomization, parsed.</summary>
 public sealed record KubernetesObject(string Folder, YamlMappingNode Root)
@@ -41,7 +41,7 @@ public sealed record Container(KubernetesObject Owner, YamlNode Node, bool Init)
 }
 
 /// <summary><c>kubectl kustomize</c> of a folder of this repository, parsed into its objects.</summary>
-public static class RenderedManifests
+public static class Kustomize
 {
     /// <summary>Every kustomization an operator may apply: the platform, each overlay, the hospital's trainer.</summary>
     public static IEnumerable<string> Folders()
@@ -61,13 +61,13 @@ public static class RenderedManifests
 
     public static IReadOnlyList<KubernetesObject> Render(string folder)
     {
-        var yaml = Kustomize(folder);
+        var yaml = Output(folder);
         var stream = new YamlStream();
         stream.Load(new StringReader(yaml));
         return [.. stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().Select(root => new KubernetesObject(folder, root))];
     }
 
-    public static string Kustomize(string folder)
+    public static string Output(string folder)
     {
         var info = new ProcessStartInfo("kubectl", ["kustomize", Path.Combine(Repository.Root, folder)])
         {
@@ -82,6 +82,11 @@ public static class RenderedManifests
         return output;
     }
 
+}
+
+/// <summary>Null-tolerant steps through a parsed YAML document: a missing key yields null, not an exception.</summary>
+public static class YamlNavigation
+{
     public static YamlNode? At(this YamlNode? node, string key) =>
         node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
 
