@@ -176,11 +176,17 @@ public sealed partial class PodmanCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>The first exception line of a log (e.g. the options validation naming a missing key), to lead the message.</summary>
-    private static string FirstError(string log) =>
-        log.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Contains("Exception: ", StringComparison.Ordinal)) is { } line
-            ? $": {line}"
-            : string.Empty;
+    /// <summary>
+    /// What killed the process (e.g. the options validation naming a missing key), to lead the
+    /// message: the unhandled exception, else the first exception logged.
+    /// </summary>
+    private static string FirstError(string log)
+    {
+        var lines = log.Split('\n').Select(l => l.Trim()).ToList();
+        var line = lines.FirstOrDefault(l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal))
+            ?? lines.FirstOrDefault(l => l.Contains("Exception: ", StringComparison.Ordinal));
+        return line is null ? string.Empty : $": {line}";
+    }
 
     public async Task<string> LogTailAsync(string container, int lines = 40)
     {
