@@ -73,7 +73,10 @@ podman info >/dev/null 2>"$state/podman-info.log" || fail "podman does not work 
 registry_pid=''
 stop_registry() { [ -z "$registry_pid" ] || kill "$registry_pid" 2>/dev/null || true; }
 trap stop_registry EXIT
-registry_up() { curl -fsS -o /dev/null --max-time 2 "http://$registry/v2/" 2>/dev/null; }
+# A local registry is plain HTTP and open; any other is HTTPS and may want a login (401 answers too:
+# log in first with `podman login` and `docker login`, whose credentials podman and the SDK use).
+case "$registry" in localhost:*|127.0.0.1:*) scheme=http; answers='^200$' ;; *) scheme=https; answers='^(200|401)$' ;; esac
+registry_up() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$scheme://$registry/v2/" 2>/dev/null | grep -Eq "$answers"; }
 if ! registry_up; then
   case "$registry" in localhost:*|127.0.0.1:*) ;; *) fail "no registry answers at $registry" ;; esac
   # Something else (e.g. Debian's docker-registry service, which wants a password) holds the port.
@@ -168,7 +171,7 @@ else
     build_base
   fi
   sdk_base="$registry/fedgan/dotnet-base:$runtime_version-bookworm-$recipe"
-  if ! curl -fsS -o /dev/null 2>/dev/null "http://$registry/v2/fedgan/dotnet-base/manifests/$runtime_version-bookworm-$recipe" \
+  if ! curl -fsS -o /dev/null 2>/dev/null "$scheme://$registry/v2/fedgan/dotnet-base/manifests/$runtime_version-bookworm-$recipe" \
        -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'; then
     podman push --quiet --tls-verify=false "$base_local" "docker://$sdk_base" >"$state/push.log" 2>&1 \
       || fail "pushing the base image to $registry failed: $(tail -n 3 "$state/push.log")"
