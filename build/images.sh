@@ -22,8 +22,9 @@
 #   NAME...             only these images (e.g. gateway edgetrainer redis)
 #
 # Caching: the Debian base is rebuilt only when its recipe changes (its hash is the image's
-# org.fedgan.recipe label); an image is rebuilt only when the sources, the base or this script
-# changed since it was last built (hash kept in .fedgan/images/). A warm run takes seconds.
+# org.fedgan.recipe label); an image is rebuilt only when the sources, the base or the way this
+# script builds it changed since it was last built (hash kept in .fedgan/images/). A warm run
+# takes seconds. Old images it replaces are removed from podman.
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 started=$SECONDS
@@ -62,13 +63,20 @@ command -v dotnet >/dev/null || fail "dotnet is missing"
 export CONTAINERS_CONF="$repo/build/containers/containers.conf"
 state="$repo/.fedgan/images"
 mkdir -p "$state"
+# One build at a time on this machine (podman's tags and the registry's port are machine-wide;
+# the test and a developer, or two clones, may run it at once): wait for the other.
+exec 9>"${TMPDIR:-/tmp}/fedgan-images.lock"
+flock 9
 podman info >/dev/null 2>"$state/podman-info.log" || fail "podman does not work here: $(tail -n 3 "$state/podman-info.log")"
 
 # --- local registry --------------------------------------------------------------------------
 registry_pid=''
 stop_registry() { [ -z "$registry_pid" ] || kill "$registry_pid" 2>/dev/null || true; }
 trap stop_registry EXIT
-registry_up() { curl -fsS -o /dev/null --max-time 2 "http://$registry/v2/" 2>/dev/null; }
+# A local registry is plain HTTP and open; any other is HTTPS and may want a login (401 answers too:
+# log in first with `podman login` and `docker login`, whose credentials podman and the SDK use).
+case "$registry" in localhost:*|127.0.0.1:*) scheme=http; answers='^200$' ;; *) scheme=https; answers='^(200|401)$' ;; esac
+registry_up() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$scheme://$registry/v2/" 2>/dev/null | grep -Eq "$answers"; }
 if ! registry_up; then
   case "$registry" in localhost:*|127.0.0.1:*) ;; *) fail "no registry answers at $registry" ;; esac
   # Something else (e.g. Debian's docker-registry service, which wants a password) holds the port.
@@ -163,7 +171,7 @@ else
     build_base
   fi
   sdk_base="$registry/fedgan/dotnet-base:$runtime_version-bookworm-$recipe"
-  if ! curl -fsS -o /dev/null 2>/dev/null "http://$registry/v2/fedgan/dotnet-base/manifests/$runtime_version-bookworm-$recipe" \
+  if ! curl -fsS -o /dev/null 2>/dev/null "$scheme://$registry/v2/fedgan/dotnet-base/manifests/$runtime_version-bookworm-$recipe" \
        -H 'Accept: application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'; then
     podman push --quiet --tls-verify=false "$base_local" "docker://$sdk_base" >"$state/push.log" 2>&1 \
       || fail "pushing the base image to $registry failed: $(tail -n 3 "$state/push.log")"
@@ -188,8 +196,8 @@ build_dotnet_image() {
     /t:PublishContainer -p ContainerBaseImage="$sdk_base" -p ContainerRegistry="$registry" \
     -p ContainerRepository="fedgan/$name" -p ContainerImageTag="$tag" \
     -p FedGanMarkGlibcxxWeak="$mark_glibcxx_weak" >"$log" 2>&1 \
-    || fail "publishing fedgan/$name failed (log: $log):
-$(grep -E 'error|Error' "$log" | tail -n 10)"
+    || fail "publishing fedgan/$name failed (full log: $log):
+$(grep -m 3 -E ': error [A-Z]+[0-9]+:' "$log" | sed -E 's/^.*: error [A-Z]+[0-9]+: *//; s/ \[[^]]*\]$//')"
 }
 
 build_redis_image() {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
@@ -20,6 +21,9 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
     private static readonly string[] Sites = ["site-north", "site-south"];
     private static readonly TimeSpan RoundTimeout = TimeSpan.FromMinutes(6);
 
+    /// <summary>The study's per-site epsilon budget, which each hospital approves as its MaxEpsilon.</summary>
+    private const double StudyEpsilon = 8;
+
     /// <summary>Real images for the edge trainers' data volume: Fashion-MNIST (IDX files) from Debian.</summary>
     private const string FashionMnist = "/usr/share/datasets/fashion-mnist";
 
@@ -30,15 +34,18 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
         var images = await BuiltImages.BuildAsync();
         output.WriteLine($"images ready after {clock.Elapsed.TotalSeconds:F0} s:\n{images.Summary}");
 
-        var platform = await RenderedManifests.RenderAsync("k8s/base");
-        var edge = await RenderedManifests.RenderAsync("k8s/edge-trainer");
+        var platform = await RenderedKustomization.RenderAsync("k8s/base");
+        var edge = await RenderedKustomization.RenderAsync("k8s/edge-trainer");
         await using var cluster = await PodmanCluster.CreateAsync(images);
         await using var stack = await PlatformStack.StartAsync(cluster, platform);
         output.WriteLine($"{cluster.Started.Count} platform containers ready after {clock.Elapsed.TotalSeconds:F0} s");
 
         using var gateway = new HttpClient { BaseAddress = stack.GatewayAddress, Timeout = TimeSpan.FromSeconds(30) };
         var coordinatorSecret = cluster.Secret("fedgan-credentials", Coordinator);
-        gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(gateway, Coordinator, coordinatorSecret));
+        // Tokens live 5 minutes: the coordinator gets a fresh one before each group of calls.
+        async Task Authorize() => gateway.DefaultRequestHeaders.Authorization =
+            new AuthenticationHeaderValue("Bearer", await TokenAsync(gateway, Coordinator, coordinatorSecret));
+        await Authorize();
 
         var cli = new Dictionary<string, string>
         {
@@ -55,25 +62,31 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
 
         var study = "deploy-" + Guid.NewGuid().ToString("N")[..8];
         await Fedgan(cli, "studies", "create", "--study", study, "--sites", string.Join(',', Sites), "--rounds", "1",
-            "--local-steps", "2", "--sampling-rate", "0.002", "--noise-multiplier", "2.0", "--epsilon-budget", "10",
+            "--local-steps", "2", "--sampling-rate", "0.002", "--noise-multiplier", "2.0", "--epsilon-budget", StudyEpsilon.ToString(CultureInfo.InvariantCulture),
             "--grace-seconds", "1", "--deadline-seconds", "600");
+
+        var summary = (await gateway.GetFromJsonAsync<JsonObject>($"/scheduler/studies/{study}"))!;
+        var architecture = (string?)summary["architecture_sha256"]
+            ?? throw new InvalidOperationException($"the study shows no architecture_sha256: {summary}");
 
         var trainer = Assert.Single(edge.Workloads);
         cluster.AddConfigMaps(edge);
+        var (claims, configMap, config) = EdgeTestValues(cluster, trainer, study, architecture, StudyEpsilon);
+        cluster.SetConfigMap(configMap, config);
         var edgeContainers = new List<StartedContainer>();
         foreach (var site in Sites)
         {
             cluster.SetSecret("fedgan-site", "site-id", site);
             cluster.SetSecret("fedgan-site", "client-secret", siteSecrets[site]);
-            var (values, claims) = EdgeTestValues(trainer);
-            edgeContainers.AddRange(await cluster.StartAsync(trainer, [], instance: site, claims: claims, values: values));
+            edgeContainers.AddRange(await cluster.StartAsync(trainer, [], instance: site, claims: claims));
         }
 
         await cluster.WaitUntilReadyAsync(edgeContainers, PlatformStack.ReadyTimeout);
         output.WriteLine($"edge trainers ready after {clock.Elapsed.TotalSeconds:F0} s");
 
-        var round = await WaitForRoundAsync(gateway, study, cluster, edgeContainers);
+        var round = await WaitForRoundAsync(gateway, Authorize, study, cluster, edgeContainers);
         output.WriteLine($"round 1 {round["state"]} after {clock.Elapsed.TotalSeconds:F0} s");
+        await Authorize();
 
         Assert.Equal(Sites.Order(), round["contributing_sites"]!.AsArray().Select(s => (string)s!).Order());
         var versions = (await gateway.GetFromJsonAsync<JsonArray>($"/registry/studies/{study}/versions"))!;
@@ -88,29 +101,51 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Test values for the keys the edge manifest declares: the gateway URL (the platform's gateway
-    /// on the test network), the data source and folder (real Fashion-MNIST IDX files on the claim
-    /// the manifest mounts for images). Site id and secret come from its Secret.
+    /// Test values for the keys the edge manifest declares, in its config file (the ConfigMap it
+    /// mounts): the gateway (the platform's, on the test network), the data source (real
+    /// Fashion-MNIST IDX files on the claim mounted at Data:Path) and the approval of the test's
+    /// study. Site id and client secret come from its Secret. A key the file lacks fails the test.
     /// </summary>
-    private static (Dictionary<string, string> Values, Dictionary<string, string> Claims) EdgeTestValues(Workload trainer)
+    private static (Dictionary<string, string> Claims, string ConfigMap, Dictionary<string, string> Data) EdgeTestValues(
+        PodmanCluster cluster, Workload trainer, string study, string architectureSha256, double maxEpsilon)
     {
         var container = trainer.Containers.Single(c => !c.Init);
-        var gatewayKey = container.Env.SingleOrDefault(e => e.Name.Contains("gateway", StringComparison.OrdinalIgnoreCase)
-            && Uri.TryCreate(e.Value, UriKind.Absolute, out _))
-            ?? throw new ManifestException("k8s/edge-trainer declares no gateway URL key (an env var naming the gateway, with a URL)");
-        var dataPath = container.Env.SingleOrDefault(e => e.Name.EndsWith("__Data__Path", StringComparison.Ordinal))
-            ?? throw new ManifestException("k8s/edge-trainer declares no EdgeTrainer__Data__Path");
-        var dataMount = container.VolumeMounts.SingleOrDefault(m => m.MountPath == dataPath.Value)
-            ?? throw new ManifestException($"k8s/edge-trainer mounts no volume at its data path {dataPath.Value}");
-        var claim = trainer.Volumes[dataMount.Volume];
+        var configVolume = container.VolumeMounts.Select(m => trainer.Volumes[m.Volume]).SingleOrDefault(v => v.Kind == VolumeKind.ConfigMap)
+            ?? throw new ManifestException("k8s/edge-trainer mounts no ConfigMap with the trainer's config file");
+        var data = cluster.ConfigMap(configVolume.Source).ToDictionary();
+        var (file, json) = data.Select(d => (d.Key, Node: TryParseJson(d.Value))).SingleOrDefault(d => d.Node?["EdgeTrainer"] is JsonObject);
+        var edge = json?["EdgeTrainer"] as JsonObject
+            ?? throw new ManifestException($"ConfigMap {configVolume.Source} holds no JSON config file with an EdgeTrainer section");
 
-        var values = new Dictionary<string, string>
+        JsonObject Declared(JsonObject section, string key, string path) => section.ContainsKey(key)
+            ? section
+            : throw new ManifestException($"the edge config file {file} declares no {path}");
+        Declared(edge, "Gateway", "EdgeTrainer:Gateway")["Gateway"] = "http://gateway:8080";
+        var dataSection = Declared(edge, "Data", "EdgeTrainer:Data")["Data"]!.AsObject();
+        Declared(dataSection, "Source", "EdgeTrainer:Data:Source")["Source"] = "idx";
+        var dataPath = (string?)Declared(dataSection, "Path", "EdgeTrainer:Data:Path")["Path"];
+        Declared(edge, "ApprovedStudies", "EdgeTrainer:ApprovedStudies")["ApprovedStudies"] = new JsonObject
         {
-            [gatewayKey.Name] = "http://gateway:8080",
-            [container.Env.Single(e => e.Name.EndsWith("__Data__Source", StringComparison.Ordinal)).Name] = "idx",
+            [study] = new JsonObject { ["ArchitectureSha256"] = architectureSha256, ["MaxEpsilon"] = maxEpsilon },
         };
-        var claims = new Dictionary<string, string> { [claim.Source] = FashionMnist };
-        return (values, claims);
+        data[file] = json!.ToJsonString();
+
+        var dataMount = container.VolumeMounts.SingleOrDefault(m => m.MountPath == dataPath)
+            ?? throw new ManifestException($"k8s/edge-trainer mounts no volume at its EdgeTrainer:Data:Path {dataPath}");
+        var claims = new Dictionary<string, string> { [trainer.Volumes[dataMount.Volume].Source] = FashionMnist };
+        return (claims, configVolume.Source, data);
+    }
+
+    private static JsonNode? TryParseJson(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<string> TokenAsync(HttpClient gateway, string clientId, string secret)
@@ -135,7 +170,8 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
     }
 
     /// <summary>Polls round 1 until it completes; fails on a failed round or the deadline, with the edge trainers' logs.</summary>
-    private static async Task<JsonObject> WaitForRoundAsync(HttpClient gateway, string study, PodmanCluster cluster, IReadOnlyList<StartedContainer> edges)
+    private static async Task<JsonObject> WaitForRoundAsync(HttpClient gateway, Func<Task> authorize, string study,
+        PodmanCluster cluster, IReadOnlyList<StartedContainer> edges)
     {
         var deadline = DateTime.UtcNow + RoundTimeout;
         JsonObject? last = null;
@@ -150,6 +186,7 @@ public sealed class ManifestRunTests(ITestOutputHelper output)
                 }
             }
 
+            await authorize();
             using var response = await gateway.GetAsync($"/scheduler/studies/{study}/rounds/1");
             if (response.IsSuccessStatusCode)
             {

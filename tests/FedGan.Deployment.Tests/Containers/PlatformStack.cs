@@ -15,7 +15,7 @@ public sealed class PlatformStack : IAsyncDisposable
 
     private readonly AzuriteServer? _azurite;
 
-    private PlatformStack(PodmanCluster cluster, RenderedManifests manifests, AzuriteServer? azurite)
+    private PlatformStack(PodmanCluster cluster, RenderedKustomization manifests, AzuriteServer? azurite)
     {
         Cluster = cluster;
         Manifests = manifests;
@@ -24,13 +24,13 @@ public sealed class PlatformStack : IAsyncDisposable
 
     public PodmanCluster Cluster { get; }
 
-    public RenderedManifests Manifests { get; }
+    public RenderedKustomization Manifests { get; }
 
     /// <summary>The gateway's port 8080 as the host reaches it (the ingress, in a cluster).</summary>
     public Uri GatewayAddress => Cluster.Started.Single(c => c.Workload == "gateway").Address
         ?? throw new ManifestException("the gateway has no readiness port to reach it on");
 
-    public static async Task<PlatformStack> StartAsync(PodmanCluster cluster, RenderedManifests manifests)
+    public static async Task<PlatformStack> StartAsync(PodmanCluster cluster, RenderedKustomization manifests)
     {
         cluster.AddConfigMaps(manifests);
         var redisPassword = cluster.Secret("fedgan-stores", "redis-password");
@@ -71,7 +71,7 @@ public sealed class PlatformStack : IAsyncDisposable
     }
 
     /// <summary>The names a workload's pods answer to: the Services selecting them (ports must match, as aliases cannot remap).</summary>
-    public static IReadOnlyList<string> Aliases(RenderedManifests manifests, Workload workload)
+    public static IReadOnlyList<string> Aliases(RenderedKustomization manifests, Workload workload)
     {
         var services = manifests.ServicesFor(workload);
         foreach (var service in services)

@@ -21,6 +21,7 @@ public sealed partial class PodmanCluster : IAsyncDisposable
     private readonly List<string> _containers = [];
     private readonly List<string> _volumes = [];
     private readonly List<string> _directories = [];
+    private readonly Dictionary<string, string> _podFolders = [];
     private readonly Dictionary<(string Secret, string Key), string> _secrets = [];
     private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _configMaps = [];
 
@@ -71,7 +72,7 @@ public sealed partial class PodmanCluster : IAsyncDisposable
     }
 
     /// <summary>Makes a rendered manifest's ConfigMaps available to the containers started from it.</summary>
-    public void AddConfigMaps(RenderedManifests manifests)
+    public void AddConfigMaps(RenderedKustomization manifests)
     {
         foreach (var (name, data) in manifests.ConfigMaps)
         {
@@ -120,7 +121,7 @@ public sealed partial class PodmanCluster : IAsyncDisposable
 
             var probe = container.ReadinessPort is { } port ? container.ResolvePort(port) : (int?)null;
             var published = probe is null ? null : await PublishedPortAsync(name, probe.Value);
-            var entry = new StartedContainer(name, workload.Name, container.Name, container.ReadinessPath, published);
+            var entry = new StartedContainer(name, workload.Name, container.Name, container.ReadinessPath, published, container.ReadinessCommand);
             started.Add(entry);
             _started.Add(entry);
         }
@@ -142,8 +143,9 @@ public sealed partial class PodmanCluster : IAsyncDisposable
                 var state = await Podman.CheckedAsync("inspect", "--format", "{{.State.Status}} {{.State.ExitCode}}", container.Name);
                 if (!state.StartsWith("running", StringComparison.Ordinal))
                 {
+                    var log = await LogTailAsync(container.Name);
                     throw new ManifestException(
-                        $"container {container.Container} of {container.Workload} stopped ({state}) before it was ready; its log ends:\n{await LogTailAsync(container.Name)}");
+                        $"container {container.Container} of {container.Workload} stopped ({state}) before it was ready{FirstError(log)}; its log ends:\n{log}");
                 }
 
                 if (await IsReadyAsync(http, container, lastSeen))
@@ -174,6 +176,18 @@ public sealed partial class PodmanCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// What killed the process (e.g. the options validation naming a missing key), to lead the
+    /// message: the unhandled exception, else the first exception logged.
+    /// </summary>
+    private static string FirstError(string log)
+    {
+        var lines = log.Split('\n').Select(l => l.Trim()).ToList();
+        var line = lines.FirstOrDefault(l => l.StartsWith("Unhandled exception.", StringComparison.Ordinal))
+            ?? lines.FirstOrDefault(l => l.Contains("Exception: ", StringComparison.Ordinal));
+        return line is null ? string.Empty : $": {line}";
+    }
+
     public async Task<string> LogTailAsync(string container, int lines = 40)
     {
         var logs = await Podman.RunAsync(["logs", "--tail", lines.ToString(CultureInfo.InvariantCulture), container]);
@@ -190,6 +204,13 @@ public sealed partial class PodmanCluster : IAsyncDisposable
 
     private static async Task<bool> IsReadyAsync(HttpClient http, StartedContainer container, Dictionary<string, string> lastSeen)
     {
+        if (container.ReadinessCommand is { Count: > 0 } command)
+        {
+            var probe = await Podman.RunAsync(["exec", container.Name, .. command], TimeSpan.FromSeconds(10));
+            lastSeen[container.Name] = $"exec exit {probe.ExitCode} {probe.Stdout.Trim()} {probe.Stderr.Trim()}";
+            return probe.ExitCode == 0;
+        }
+
         if (container.Address is null)
         {
             return true;
@@ -389,6 +410,25 @@ public sealed partial class PodmanCluster : IAsyncDisposable
         var readOnly = mount.ReadOnly ? ",ro" : string.Empty;
         switch (volume.Kind)
         {
+            case VolumeKind.EmptyDir when workload.Containers.Count(c => c.VolumeMounts.Any(m => m.Volume == mount.Volume)) > 1:
+            {
+                // Shared by the pod's containers (an init container writes, the main one reads): one folder per pod.
+                var key = $"{instance}/{mount.Volume}";
+                if (!_podFolders.TryGetValue(key, out var folder))
+                {
+                    folder = Directory.CreateTempSubdirectory($"{RunId}-{instance}-{mount.Volume}-").FullName;
+                    if (!OperatingSystem.IsWindows())
+                    {
+                        File.SetUnixFileMode(folder, (UnixFileMode)0b1_111_111_111);
+                    }
+
+                    _directories.Add(folder);
+                    _podFolders[key] = folder;
+                }
+
+                return ["--volume", $"{folder}:{mount.MountPath}:{(mount.ReadOnly ? "ro" : "rw")}"];
+            }
+
             case VolumeKind.EmptyDir:
                 // emptyDir is a fresh, world-writable directory; as tmpfs it also works on a read-only root.
                 return ["--mount", $"type=tmpfs,destination={mount.MountPath},tmpfs-mode=1777{readOnly}"];
@@ -481,7 +521,7 @@ public sealed partial class PodmanCluster : IAsyncDisposable
     {
         foreach (var container in Enumerable.Reverse(_containers))
         {
-            await Podman.RunAsync(["rm", "--force", "--time", "2", container]);
+            await Podman.RunAsync(["rm", "--force", "--volumes", "--time", "2", container]);
         }
 
         foreach (var volume in _volumes)
@@ -505,7 +545,8 @@ public sealed partial class PodmanCluster : IAsyncDisposable
 }
 
 /// <summary>A running container; <see cref="Address"/> is where the host reaches its probed port.</summary>
-public sealed record StartedContainer(string Name, string Workload, string Container, string? ReadinessPath, Uri? Address);
+public sealed record StartedContainer(string Name, string Workload, string Container, string? ReadinessPath, Uri? Address,
+    IReadOnlyList<string>? ReadinessCommand = null);
 
 /// <summary>What a manifest lacks or gets wrong for its containers to start, in words an operator can act on.</summary>
 public sealed class ManifestException(string message) : Exception(message);

@@ -8,9 +8,9 @@ namespace FedGan.Deployment.Tests.Manifests;
 /// A kustomization as kubectl's own kustomize renders it, parsed as YAML into the parts a pod is
 /// made of: workloads (Deployments, StatefulSets), Services, ConfigMaps.
 /// </summary>
-public sealed class RenderedManifests
+public sealed class RenderedKustomization
 {
-    private RenderedManifests(string folder, IReadOnlyList<YamlMappingNode> documents)
+    private RenderedKustomization(string folder, IReadOnlyList<YamlMappingNode> documents)
     {
         Folder = folder;
         Documents = documents;
@@ -31,7 +31,7 @@ public sealed class RenderedManifests
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> ConfigMaps { get; }
 
     /// <summary>Runs <c>kubectl kustomize</c> on a folder of the repository and parses every document.</summary>
-    public static async Task<RenderedManifests> RenderAsync(string folder)
+    public static async Task<RenderedKustomization> RenderAsync(string folder)
     {
         var info = new ProcessStartInfo("kubectl", ["kustomize", Path.Combine(Repository.Root, folder)])
         {
@@ -50,7 +50,7 @@ public sealed class RenderedManifests
         var stream = new YamlStream();
         stream.Load(new StringReader(await output));
         var documents = stream.Documents.Select(d => d.RootNode).OfType<YamlMappingNode>().ToList();
-        return new RenderedManifests(folder, documents);
+        return new RenderedKustomization(folder, documents);
     }
 
     /// <summary>The Services that select a workload's pods: in a cluster their names resolve to it.</summary>
@@ -96,8 +96,8 @@ public sealed record Workload(
 }
 
 /// <summary>
-/// One container with its pod's security context folded in. ReadinessPath/ReadinessPort: its
-/// readiness probe, an HTTP path (null for a TCP probe) on a port given by number or name.
+/// One container with its pod's security context folded in. Its readiness probe: an HTTP path on a
+/// port (ReadinessPath, ReadinessPort), a TCP port (ReadinessPort only) or a command (ReadinessCommand).
 /// </summary>
 public sealed record ContainerSpec(
     string Name,
@@ -117,7 +117,8 @@ public sealed record ContainerSpec(
     IReadOnlyList<VolumeMount> VolumeMounts,
     IReadOnlyDictionary<string, int> Ports,
     string? ReadinessPath,
-    string? ReadinessPort)
+    string? ReadinessPort,
+    IReadOnlyList<string>? ReadinessCommand)
 {
     public static ContainerSpec Parse(YamlMappingNode container, YamlMappingNode? podSecurity, bool init)
     {
@@ -128,13 +129,14 @@ public sealed record ContainerSpec(
         var probe = Yaml.Child(container, "readinessProbe");
         var readiness = Yaml.Child(probe, "httpGet");
         var readinessTcp = Yaml.Child(probe, "tcpSocket");
+        var readinessExec = Yaml.Child(probe, "exec");
 
         return new ContainerSpec(
             Yaml.Name(container),
             Yaml.String(container, "image") ?? throw new InvalidOperationException($"container {Yaml.Name(container)} has no image"),
             init,
-            Yaml.Child(container, "command") is null ? null : Yaml.Strings(container, "command"),
-            Yaml.Child(container, "args") is null ? null : Yaml.Strings(container, "args"),
+            Yaml.Has(container, "command") ? Yaml.Strings(container, "command") : null,
+            Yaml.Has(container, "args") ? Yaml.Strings(container, "args") : null,
             Yaml.Sequence(container, "env").Select(EnvVar.Parse).ToList(),
             Yaml.Sequence(container, "envFrom").Select(EnvFromSource.Parse).ToList(),
             Long("runAsUser"),
@@ -149,7 +151,8 @@ public sealed record ContainerSpec(
             Yaml.Sequence(container, "ports").ToDictionary(
                 p => Yaml.String(p, "name") ?? Yaml.String(p, "containerPort")!, p => int.Parse(Yaml.String(p, "containerPort")!)),
             Yaml.String(readiness, "path"),
-            Yaml.String(readiness, "port") ?? Yaml.String(readinessTcp, "port"));
+            Yaml.String(readiness, "port") ?? Yaml.String(readinessTcp, "port"),
+            readinessExec is null ? null : Yaml.Strings(readinessExec, "command"));
     }
 
     /// <summary>A port by number or by the container's port name, as probes and Services refer to it.</summary>
@@ -248,6 +251,9 @@ internal static class Yaml
 {
     public static YamlMappingNode? Child(YamlMappingNode? node, string key) =>
         node is not null && node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? child as YamlMappingNode : null;
+
+    public static bool Has(YamlMappingNode? node, string key) =>
+        node is not null && node.Children.ContainsKey(new YamlScalarNode(key));
 
     public static string? String(YamlMappingNode? node, string key) =>
         node is not null && node.Children.TryGetValue(new YamlScalarNode(key), out var child) ? (child as YamlScalarNode)?.Value : null;
