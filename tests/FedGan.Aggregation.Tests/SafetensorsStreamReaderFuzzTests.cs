@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using FedGan.Tensors;
+using FedGan.Testing;
 
 namespace FedGan.Aggregation.Tests;
 

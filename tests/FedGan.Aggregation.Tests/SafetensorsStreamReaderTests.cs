@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using FedGan.Tensors;
+using FedGan.Testing;
 
 namespace FedGan.Aggregation.Tests;
 

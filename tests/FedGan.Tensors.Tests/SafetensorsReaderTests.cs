@@ -1,3 +1,5 @@
+using FedGan.Testing;
+
 namespace FedGan.Tensors.Tests;
 
 public class SafetensorsReaderTests
@@ -70,7 +72,7 @@ public class SafetensorsReaderTests
     public void Streams_a_file_forward_only_skipping_tensors()
     {
         var bytes = HandMadeFile.ThreeDtypes();
-        using var reader = SafetensorsReader.Open(new ForwardOnlyStream(bytes));
+        using var reader = SafetensorsReader.Open(new TrickleStream(bytes, perRead: 1000));
 
         Assert.Equal([0.5f, float.NegativeInfinity], reader.ReadTensor("b")); // skips a's 8 bytes
         var h = new float[1];
@@ -99,7 +101,7 @@ public class SafetensorsReaderTests
         var values = Enumerable.Range(0, 100_003).Select(i => (float)(i % 251) - 125f).ToArray();
         var bytes = Safetensors.Serialize([new NamedTensor("big", [100_003], values)], dtype: TensorDType.F16);
 
-        using var reader = SafetensorsReader.Open(new ForwardOnlyStream(bytes));
+        using var reader = SafetensorsReader.Open(new TrickleStream(bytes, perRead: 1000));
 
         Assert.Equal(values, reader.ReadTensor("big"));
     }
@@ -111,7 +113,7 @@ public class SafetensorsReaderTests
         byte[] bytes = [.. BitConverter.GetBytes(99_000_000L), .. "{\"a\":{\"dt"u8];
 
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var error = Assert.Throws<SafetensorsFormatException>(() => SafetensorsReader.Open(new ForwardOnlyStream(bytes)));
+        var error = Assert.Throws<SafetensorsFormatException>(() => SafetensorsReader.Open(new TrickleStream(bytes, perRead: 1000)));
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Contains("ends inside the 99000000-byte header", error.Message);
@@ -126,32 +128,6 @@ public class SafetensorsReaderTests
         Assert.Throws<ArgumentException>(() => reader.ReadTensor("a", new float[3]));
         Assert.Throws<KeyNotFoundException>(() => reader.ReadTensor("missing"));
     }
-}
-
-/// <summary>An upload body: readable once, front to back, length unknown.</summary>
-internal sealed class ForwardOnlyStream(byte[] bytes) : Stream
-{
-    private int _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count)
-    {
-        // Hand out at most 1000 bytes per call, as a network stream would.
-        var n = Math.Min(Math.Min(count, 1000), bytes.Length - _position);
-        Array.Copy(bytes, _position, buffer, offset, n);
-        _position += n;
-        return n;
-    }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
 
 public class SafetensorsLayoutTests
@@ -181,7 +157,7 @@ public class SafetensorsLayoutTests
     [Fact]
     public void Flat_read_concatenates_tensors_in_the_given_order()
     {
-        using var reader = SafetensorsReader.Open(new ForwardOnlyStream(HandMadeFile.ThreeDtypes()));
+        using var reader = SafetensorsReader.Open(new TrickleStream(HandMadeFile.ThreeDtypes(), perRead: 1000));
         var flat = new float[5];
 
         reader.ReadFlat(["a", "b", "h"], flat);

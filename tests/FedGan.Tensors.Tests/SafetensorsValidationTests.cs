@@ -1,3 +1,5 @@
+using FedGan.Testing;
+
 namespace FedGan.Tensors.Tests;
 
 /// <summary>Untrusted uploads: each malformed file is refused with a message naming its problem.</summary>
@@ -108,7 +110,7 @@ public class SafetensorsValidationTests
     [Fact]
     public void Forward_only_stream_that_ends_early()
     {
-        using var reader = SafetensorsReader.Open(new ForwardOnlyStream(HandMadeFile.Build(OneTensor, EightBytes[..5])));
+        using var reader = SafetensorsReader.Open(new TrickleStream(HandMadeFile.Build(OneTensor, EightBytes[..5]), perRead: 1000));
 
         var error = Assert.Throws<SafetensorsFormatException>(() => reader.ReadTensor("x"));
         Assert.Contains("ends before the bytes of tensor 'x'", error.Message);

@@ -1,7 +1,10 @@
-namespace FedGan.Aggregation.Tests;
+namespace FedGan.Testing;
 
-/// <summary>A forward-only stream that hands out at most a few bytes per read, like a slow network body.</summary>
-internal sealed class TrickleStream(byte[] bytes, int perRead) : Stream
+/// <summary>
+/// A forward-only stream of unknown length that hands out at most <paramref name="perRead"/> bytes per
+/// read, like an upload body arriving over a slow network.
+/// </summary>
+public sealed class TrickleStream(byte[] bytes, int perRead) : Stream
 {
     private int _position;
 
