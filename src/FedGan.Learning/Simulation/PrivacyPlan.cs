@@ -20,7 +20,7 @@ public enum AccountantKind
 public static class PrivacyPlan
 {
     public static IPrivacyAccountant Create(AccountantKind kind) =>
-        kind == AccountantKind.Pld ? new PldAccountant() : new RdpAccountant();
+        Accountants.ByName(kind == AccountantKind.Pld ? Accountants.Pld : Accountants.Rdp);
 
     /// <param name="alreadySpent">Releases about the same records made before the D steps (a noised label histogram).</param>
     public static double CalibrateNoise(AccountantKind kind, double targetEpsilon, double delta, double samplingRate, long steps,

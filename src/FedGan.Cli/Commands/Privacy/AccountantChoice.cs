@@ -11,18 +11,14 @@ internal static class AccountantChoice
         var option = new Option<string>("--accountant")
         {
             Description = "rdp (Renyi DP, fast) or pld (privacy loss distribution, tighter).",
-            DefaultValueFactory = _ => "rdp",
+            DefaultValueFactory = _ => Accountants.Rdp,
         };
-        option.AcceptOnlyFromAmong("rdp", "pld");
+        option.AcceptOnlyFromAmong([.. Accountants.Names]);
         return option;
     }
 
-    public static IPrivacyAccountant Create(string name) => name switch
-    {
-        "rdp" => new RdpAccountant(),
-        "pld" => new PldAccountant(),
-        _ => throw new CliUsageException($"Unknown accountant '{name}': use rdp or pld."),
-    };
+    public static IPrivacyAccountant Create(string name) =>
+        Accountants.IsKnown(name) ? Accountants.ByName(name) : throw new CliUsageException($"Unknown accountant '{name}': use rdp or pld.");
 
     /// <summary>
     /// Runs library code and turns its argument errors into the CLI's one-line usage message,
