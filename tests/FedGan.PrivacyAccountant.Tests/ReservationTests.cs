@@ -25,6 +25,31 @@ public class ReservationTests(RedisFixture fixture) : IClassFixture<RedisFixture
     }
 
     [Fact]
+    public async Task Committed_rounds_of_a_pld_study_compose_to_the_published_pld_epsilon()
+    {
+        var study = Studies.NewId();
+        Assert.Equal(HttpStatusCode.Created, (await _ledger.SetBudgetAsync(study, epsilonMax: 8, accountant: "pld")).StatusCode);
+
+        foreach (var round in new[] { 1, 2 })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await _ledger.ReserveAsync(study, round, "hospital-a", noise: 0.7, rate: 0.01, steps: 60)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await _ledger.CommitAsync(study, round, "hospital-a")).StatusCode);
+        }
+
+        var site = await _ledger.GetAsync($"/studies/{study}/sites/hospital-a/spending");
+        Assert.Equal(Studies.TensorflowPrivacyPldEpsilonFor120Steps, (double)site["epsilon_spent"]!, Studies.TensorflowPrivacyPldEpsilonFor120Steps * 1e-4);
+    }
+
+    [Fact]
+    public async Task An_unknown_accountant_is_rejected_naming_the_known_ones()
+    {
+        var response = await _ledger.SetBudgetAsync(Studies.NewId(), epsilonMax: 8, accountant: "prv");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("accountant must be one of: rdp, pld.", (string)(await LedgerClient.BodyAsync(response))["detail"]!);
+    }
+
+    [Fact]
     public async Task A_reservation_past_the_budget_is_refused_with_what_was_spent_requested_and_allowed()
     {
         var study = Studies.NewId();
