@@ -80,7 +80,10 @@ public sealed class LocalDataOptions
 /// <summary>The hospital's own privacy cap: it refuses work past it even if the platform asks.</summary>
 public sealed class LocalPrivacyOptions
 {
-    /// <summary>Epsilon this site may spend per study, by its own ledger.</summary>
+    /// <summary>
+    /// Epsilon this site may spend per study, by its own ledger: the study's accountant at the smaller
+    /// of the study's delta and <see cref="Delta"/>.
+    /// </summary>
     public double EpsilonBudget { get; set; } = 10;
 
     /// <summary>The delta its epsilon is counted at; a study asking for a larger delta is declined.</summary>
