@@ -213,8 +213,9 @@ public sealed class RoundLifecycle(
         if (round.UploadedSites.Count < study.Definition.Rounds.Quorum)
         {
             // The round may have closed on a stale list (at its deadline while the aggregator was down).
+            // Record what the aggregator holds; the next advance judges the quorum on it.
             var uploaded = (await ReceiptsAsync(round, cancellationToken)).Select(r => r.SiteId).Order(StringComparer.Ordinal).ToList();
-            if (uploaded.Count >= study.Definition.Rounds.Quorum)
+            if (!uploaded.SequenceEqual(round.UploadedSites))
             {
                 await store.TryReplaceRoundAsync(round, round with { UploadedSites = uploaded, Stuck = null });
                 return;
