@@ -24,6 +24,7 @@ public sealed class StuckRoundTests(LiveSchedulerHost scheduler) : IClassFixture
     {
         { Operation.ReadVersion, 503, null, "registry_unreachable", "opening" },
         { Operation.ReadVersion, 404, "version_not_found", "registry_version_missing", "opening" },
+        { Operation.ReadVersion, 403, "forbidden", "registry_refused", "opening" },
         { Operation.Reserve, 503, null, "accountant_unreachable", "opening" },
         { Operation.Reserve, 422, "privacy_unit_mismatch", "privacy_reservation_refused", "opening" },
         { Operation.RegisterRound, 500, null, "aggregator_unreachable", "opening" },

@@ -18,6 +18,9 @@ public static class StuckReasons
     /// <summary>The model registry did not answer (network error, timeout, 5xx).</summary>
     public const string RegistryUnreachable = "registry_unreachable";
 
+    /// <summary>The model registry refused to read the version (e.g. 403: the scheduler may not read it).</summary>
+    public const string RegistryRefused = "registry_refused";
+
     /// <summary>The registry does not have the version the round should start from.</summary>
     public const string RegistryVersionMissing = "registry_version_missing";
 

@@ -85,7 +85,8 @@ public sealed class RoundLifecycle(
             return round;
         }
 
-        var closed = round with { State = RoundState.Closed, ClosedAt = clock.GetUtcNow() };
+        // A reason the open round was stuck for (listing its uploads) is not the closed round's.
+        var closed = round with { State = RoundState.Closed, ClosedAt = clock.GetUtcNow(), Stuck = null };
         return await store.TryReplaceRoundAsync(round, closed) ? closed : await store.GetRoundAsync(studyId, roundNumber);
     }
 
@@ -106,7 +107,7 @@ public sealed class RoundLifecycle(
         var baseSha256 = round.BaseSha256;
         if (baseSha256.Length == 0)
         {
-            var manifest = await RoundDependency.CallAsync(StuckReasons.RegistryUnreachable, StuckReasons.RegistryUnreachable,
+            var manifest = await RoundDependency.CallAsync(StuckReasons.RegistryUnreachable, StuckReasons.RegistryRefused,
                 $"Reading version {round.BaseVersion} from the model registry",
                 () => registry.GetVersionAsync(definition.StudyId, round.BaseVersion, cancellationToken), cancellationToken)
                 ?? throw new RoundStuckException(StuckReasons.RegistryVersionMissing,
