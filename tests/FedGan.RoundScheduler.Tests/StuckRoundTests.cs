@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
@@ -101,6 +102,20 @@ public sealed class StuckRoundTests(LiveSchedulerHost scheduler) : IClassFixture
             }
         });
         meters.Start();
+        var retrySpans = new ConcurrentQueue<Activity>();
+        using var spans = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "FedGan",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "scheduler.round_retry" && (string?)activity.GetTagItem("fedgan.study") == study)
+                {
+                    retrySpans.Enqueue(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(spans);
 
         // The reservation the commit needs is gone (issue 18: a ledger reset under the accountant).
         scheduler.Dependencies.Uploaded(study, 1, "a");
@@ -136,6 +151,9 @@ public sealed class StuckRoundTests(LiveSchedulerHost scheduler) : IClassFixture
         var measured = stuckMeasurements.ToArray();
         Assert.Equal(1, measured.Count(m => m == "fedgan.rounds.stuck privacy_commit_refused"));
         Assert.True(measured.Count(m => m == "fedgan.rounds.stuck_attempts privacy_commit_refused") >= 4);
+        // Each retry is a span that says what it retried and which attempt it is.
+        Assert.Contains(retrySpans, span => (string?)span.GetTagItem("fedgan.round.stuck_code") == "privacy_commit_refused"
+            && span.GetTagItem("fedgan.round.attempt") is int attempt && attempt >= 2 && span.Status == ActivityStatusCode.Error);
 
         scheduler.Dependencies.Recover(Operation.Commit);
         var completed = await WaitForRoundAsync(coordinator, study, r => (string)r["state"]! == "completed", "completed");
