@@ -40,4 +40,7 @@ public static class ErrorCodes
     public const string EvaluationMismatch = "evaluation_mismatch";
     public const string DeclineReasonInvalid = "decline_reason_invalid";
     public const string SiteAlreadyUploaded = "site_already_uploaded";
+    public const string RoundNotStuck = "round_not_stuck";
+    public const string ResolutionInvalid = "resolution_invalid";
+    public const string AccountantUnavailable = "accountant_unavailable";
 }

@@ -18,7 +18,10 @@ public enum RoundState
     Failed,
 }
 
-/// <summary>A round as the scheduler tracks it. <see cref="DeclinedSites"/>: admitted sites that declined it, with why (not failures).</summary>
+/// <summary>
+/// A round as the scheduler tracks it. <see cref="DeclinedSites"/>: admitted sites that declined it, with why
+/// (not failures). <see cref="Stuck"/>: why the round is not progressing, null while it is.
+/// </summary>
 public sealed record RoundInfo(
     string StudyId,
     int Round,
@@ -34,7 +37,8 @@ public sealed record RoundInfo(
     IReadOnlyList<string> ContributingSites,
     IReadOnlyDictionary<string, double> EpsilonBySite,
     string? FailureReason,
-    IReadOnlyDictionary<string, RoundDecline>? DeclinedSites = null);
+    IReadOnlyDictionary<string, RoundDecline>? DeclinedSites = null,
+    RoundStuck? Stuck = null);
 
 /// <summary>
 /// What an edge trainer is asked to do: train on version <see cref="ModelVersion"/> (check its hash)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using FedGan.Contracts;
 using FedGan.Contracts.Studies;
+using FedGan.RoundScheduler.Rounds;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace FedGan.RoundScheduler.Apis;
@@ -23,6 +24,10 @@ public static class RoundsApi
             .RequireAuthorization(FedGanPolicies.Coordinator)
             .WithName("CloseRound")
             .WithSummary("Close an open round now: it is aggregated with the updates already accepted.");
+        api.MapPost("/{round:int}/resolution", ResolveRound)
+            .RequireAuthorization(FedGanPolicies.Coordinator)
+            .WithName("ResolveRound")
+            .WithSummary("Resolve a stuck round: retry its step now, or fail it and release every reservation it holds.");
         return app;
     }
 
@@ -55,5 +60,31 @@ public static class RoundsApi
         return record is null
             ? ApiProblem.NotFound(ErrorCodes.RoundNotFound, $"Study '{studyId}' has no round {round}.")
             : TypedResults.Ok(record.ToInfo());
+    }
+
+    public static async Task<Results<Ok<RoundInfo>, ProblemHttpResult>> ResolveRound(
+        string studyId, int round, RoundResolution resolution, [AsParameters] SchedulerServices services, CancellationToken cancellationToken)
+    {
+        if (resolution.Action is not { } action || !RoundResolutionActions.All.Contains(action))
+        {
+            return ApiProblem.Validation(ErrorCodes.ResolutionInvalid,
+                $"'action' must be one of: {string.Join(", ", RoundResolutionActions.All)}.");
+        }
+
+        if (resolution.Reason is { Length: > 500 })
+        {
+            return ApiProblem.Validation(ErrorCodes.ResolutionInvalid, "'reason' must be at most 500 characters.");
+        }
+
+        var (outcome, record, detail) = await services.Resolutions.ResolveAsync(studyId, round, resolution, cancellationToken);
+        return outcome switch
+        {
+            ResolutionOutcome.Resolved => TypedResults.Ok(record!.ToInfo()),
+            ResolutionOutcome.RoundNotFound => ApiProblem.NotFound(ErrorCodes.RoundNotFound, $"Study '{studyId}' has no round {round}."),
+            ResolutionOutcome.NotStuck => ApiProblem.Conflict(ErrorCodes.RoundNotStuck,
+                $"Round {round} of study '{studyId}' is {record!.State.ToString().ToLowerInvariant()} and not stuck: there is nothing to resolve."),
+            _ => ApiProblem.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.AccountantUnavailable,
+                "The privacy accountant could not release the round's reservations.", $"{detail} The round stays stuck; try again."),
+        };
     }
 }

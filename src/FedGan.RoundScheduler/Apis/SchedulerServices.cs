@@ -3,4 +3,4 @@ using FedGan.RoundScheduler.Studies;
 
 namespace FedGan.RoundScheduler.Apis;
 
-public sealed record SchedulerServices(StudyStore Store, StudyCatalog Catalog, RoundLifecycle Lifecycle, TaskBoard Tasks, RoundDeclines Declines);
+public sealed record SchedulerServices(StudyStore Store, StudyCatalog Catalog, RoundLifecycle Lifecycle, TaskBoard Tasks, RoundDeclines Declines, RoundResolutions Resolutions);

@@ -19,6 +19,12 @@ public static class Extensions
         builder.Services.AddSingleton<RoundDeclines>();
         builder.Services.AddScoped<RoundLifecycle>();
         builder.Services.AddScoped<StudyCatalog>();
+        builder.Services.AddScoped<RoundResolutions>();
+        builder.Services.AddOptions<RoundRetryOptions>()
+            .BindConfiguration(nameof(RoundRetryOptions))
+            .ValidateDataAnnotations()
+            .Validate(retry => retry.MaxDelay >= retry.FirstDelay, "RoundRetryOptions:MaxDelay must not be shorter than FirstDelay.")
+            .ValidateOnStart();
 
         builder.Services.AddHttpClient<PrivacyAccountantClient>(http => http.BaseAddress = new Uri("https+http://privacyaccountant"))
             .AddServiceTokenHandler();

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using FedGan.Contracts.Studies;
 using FedGan.Contracts.Updates;
 using FedGan.RoundScheduler.Clients;
 using FedGan.RoundScheduler.Studies;
+using Microsoft.Extensions.Options;
 
 namespace FedGan.RoundScheduler.Rounds;
 
@@ -11,6 +13,8 @@ namespace FedGan.RoundScheduler.Rounds;
 /// every admitted site has uploaded or declined, when declines make the quorum unreachable, or at the deadline) -> Closed (aggregate; commit contributors' privacy,
 /// release the rest) -> Completed or Failed -> the next round. Every step is idempotent and every
 /// transition compare-and-set, so a crash or a second replica at any point only repeats work.
+/// A step another service holds up leaves the round where it is with a reason (<see cref="RoundRecord.Stuck"/>)
+/// and is tried again after an exponential backoff; an open round's deadline fires regardless.
 /// </summary>
 public sealed class RoundLifecycle(
     StudyStore store,
@@ -18,9 +22,12 @@ public sealed class RoundLifecycle(
     AggregatorClient aggregator,
     ModelRegistryClient registry,
     RoundMetrics metrics,
+    IOptions<RoundRetryOptions> retry,
     TimeProvider clock,
     ILogger<RoundLifecycle> logger)
 {
+    private const int MaxDetailLength = 500;
+
     public async Task AdvanceAsync(string studyId, CancellationToken cancellationToken)
     {
         if (await store.GetStudyAsync(studyId) is not { Status: StudyStatus.Active } study)
@@ -29,6 +36,26 @@ public sealed class RoundLifecycle(
         }
 
         var round = await store.GetRoundAsync(studyId, study.CurrentRound);
+        var now = clock.GetUtcNow();
+        if (round?.Stuck is { } waiting && now < waiting.NextAttemptAt && !(round.State == RoundState.Open && now >= round.Deadline))
+        {
+            return;
+        }
+
+        using var activity = round?.Stuck is { } stuck ? StartRetry(round, stuck) : null;
+        try
+        {
+            await StepAsync(study, round, cancellationToken);
+        }
+        catch (RoundStuckException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Code);
+            await RecordStuckAsync(studyId, study.CurrentRound, ex);
+        }
+    }
+
+    private async Task StepAsync(StoredStudy study, RoundRecord? round, CancellationToken cancellationToken)
+    {
         switch (round?.State)
         {
             case null:
@@ -58,18 +85,18 @@ public sealed class RoundLifecycle(
             return round;
         }
 
-        var closed = round with { State = RoundState.Closed, ClosedAt = clock.GetUtcNow() };
+        // A reason the open round was stuck for (listing its uploads) is not the closed round's.
+        var closed = round with { State = RoundState.Closed, ClosedAt = clock.GetUtcNow(), Stuck = null };
         return await store.TryReplaceRoundAsync(round, closed) ? closed : await store.GetRoundAsync(studyId, roundNumber);
     }
 
     private async Task OpenAsync(StoredStudy study, CancellationToken cancellationToken)
     {
-        var studyId = study.Definition.StudyId;
-        var manifest = await registry.GetVersionAsync(studyId, study.LatestVersion, cancellationToken)
-            ?? throw new InvalidOperationException($"Version {study.LatestVersion} of study {studyId} is not in the registry.");
+        // The round exists from the start (its base hash filled in on admission), so a registry or
+        // accountant that holds up the opening has a round to show the reason on.
         var now = clock.GetUtcNow();
-        var round = await store.CreateRoundOnceAsync(new RoundRecord(studyId, study.CurrentRound, RoundState.Opening,
-            study.LatestVersion, manifest.WeightsSha256, now, now.AddSeconds(study.Definition.Rounds.DeadlineSeconds),
+        var round = await store.CreateRoundOnceAsync(new RoundRecord(study.Definition.StudyId, study.CurrentRound, RoundState.Opening,
+            study.LatestVersion, BaseSha256: "", now, now.AddSeconds(study.Definition.Rounds.DeadlineSeconds),
             [], [], new Dictionary<string, double>(), []));
         await AdmitAsync(study, round, cancellationToken);
     }
@@ -77,13 +104,26 @@ public sealed class RoundLifecycle(
     private async Task AdmitAsync(StoredStudy study, RoundRecord round, CancellationToken cancellationToken)
     {
         var definition = study.Definition;
+        var baseSha256 = round.BaseSha256;
+        if (baseSha256.Length == 0)
+        {
+            var manifest = await RoundDependency.CallAsync(StuckReasons.RegistryUnreachable, StuckReasons.RegistryRefused,
+                $"Reading version {round.BaseVersion} from the model registry",
+                () => registry.GetVersionAsync(definition.StudyId, round.BaseVersion, cancellationToken), cancellationToken)
+                ?? throw new RoundStuckException(StuckReasons.RegistryVersionMissing,
+                    $"Version {round.BaseVersion} of study {definition.StudyId} is not in the model registry.");
+            baseSha256 = manifest.WeightsSha256;
+        }
+
         var admitted = new List<string>();
         var refused = new List<string>();
         var epsilon = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var site in definition.Sites)
         {
-            var admission = await privacy.ReserveAsync(definition.StudyId, round.Round, site, definition.Privacy,
-                definition.Training.LocalSteps, cancellationToken);
+            var admission = await RoundDependency.CallAsync(StuckReasons.AccountantUnreachable, StuckReasons.PrivacyReservationRefused,
+                $"Reserving privacy budget for site {site}",
+                () => privacy.ReserveAsync(definition.StudyId, round.Round, site, definition.Privacy, definition.Training.LocalSteps, cancellationToken),
+                cancellationToken);
             (admission.Admitted ? admitted : refused).Add(site);
             if (admission.Admitted)
             {
@@ -96,7 +136,11 @@ public sealed class RoundLifecycle(
             logger.LogWarning("Round {Round} of study {StudyId}: only {Admitted} of {Sites} sites fit their privacy budget, fewer than the quorum {Quorum}",
                 round.Round, definition.StudyId, admitted.Count, definition.Sites.Count, definition.Rounds.Quorum);
             await ReleaseAsync(definition.StudyId, round.Round, admitted, cancellationToken);
-            var failed = round with { State = RoundState.Failed, AdmittedSites = admitted, RefusedSites = refused, FailureReason = "privacy_budget_exhausted" };
+            var failed = round with
+            {
+                State = RoundState.Failed, BaseSha256 = baseSha256, AdmittedSites = admitted, RefusedSites = refused,
+                FailureReason = "privacy_budget_exhausted", Stuck = null,
+            };
             if (await store.TryReplaceRoundAsync(round, failed))
             {
                 await SetStudyStatusAsync(study, StudyStatus.BudgetExhausted);
@@ -105,10 +149,16 @@ public sealed class RoundLifecycle(
             return;
         }
 
-        await aggregator.RegisterRoundAsync(definition.StudyId, round.Round,
-            new RoundRegistration(round.BaseVersion, admitted, round.Deadline, definition.Update.ClipNorm, definition.Aggregation),
+        await RoundDependency.CallAsync(StuckReasons.AggregatorUnreachable, StuckReasons.RoundRegistrationRefused,
+            "Registering the round with the aggregator",
+            () => aggregator.RegisterRoundAsync(definition.StudyId, round.Round,
+                new RoundRegistration(round.BaseVersion, admitted, round.Deadline, definition.Update.ClipNorm, definition.Aggregation),
+                cancellationToken),
             cancellationToken);
-        var open = round with { State = RoundState.Open, AdmittedSites = admitted, RefusedSites = refused, EpsilonBySite = epsilon };
+        var open = round with
+        {
+            State = RoundState.Open, BaseSha256 = baseSha256, AdmittedSites = admitted, RefusedSites = refused, EpsilonBySite = epsilon, Stuck = null,
+        };
         if (await store.TryReplaceRoundAsync(round, open))
         {
             metrics.RoundOpened(definition.StudyId, admitted.Count, refused.Count);
@@ -120,9 +170,23 @@ public sealed class RoundLifecycle(
     private async Task WatchAsync(StoredStudy study, RoundRecord round, CancellationToken cancellationToken)
     {
         var policy = study.Definition.Rounds;
-        var receipts = await aggregator.GetReceiptsAsync(round.StudyId, round.Round, cancellationToken);
-        var uploaded = receipts.Select(r => r.SiteId).Order(StringComparer.Ordinal).ToList();
         var now = clock.GetUtcNow();
+        IReadOnlyList<UpdateReceipt> receipts;
+        try
+        {
+            receipts = await ReceiptsAsync(round, cancellationToken);
+        }
+        catch (RoundStuckException ex) when (now >= round.Deadline)
+        {
+            // The deadline holds whatever state the aggregator is in: close on the uploads seen so far;
+            // aggregation reads the receipts again before it judges the quorum.
+            logger.LogWarning("Round {Round} of study {StudyId} reached its deadline while the aggregator could not list its updates ({Code}); closing it",
+                round.Round, round.StudyId, ex.Code);
+            await store.TryReplaceRoundAsync(round, round with { State = RoundState.Closed, ClosedAt = now, Stuck = null });
+            return;
+        }
+
+        var uploaded = receipts.Select(r => r.SiteId).Order(StringComparer.Ordinal).ToList();
         var quorumAt = uploaded.Count >= policy.Quorum ? round.QuorumReachedAt ?? now : (DateTimeOffset?)null;
         var watched = round with { UploadedSites = uploaded, QuorumReachedAt = quorumAt };
         // Sites that declined will not upload: waiting for them (or for a quorum they make
@@ -136,8 +200,9 @@ public sealed class RoundLifecycle(
         {
             State = due ? RoundState.Closed : RoundState.Open,
             ClosedAt = due ? now : null,
+            Stuck = null,
         };
-        if (due || quorumAt != round.QuorumReachedAt || !uploaded.SequenceEqual(round.UploadedSites))
+        if (due || round.Stuck is not null || quorumAt != round.QuorumReachedAt || !uploaded.SequenceEqual(round.UploadedSites))
         {
             await store.TryReplaceRoundAsync(round, next);
         }
@@ -148,6 +213,15 @@ public sealed class RoundLifecycle(
         var studyId = round.StudyId;
         if (round.UploadedSites.Count < study.Definition.Rounds.Quorum)
         {
+            // The round may have closed on a stale list (at its deadline while the aggregator was down).
+            // Record what the aggregator holds; the next advance judges the quorum on it.
+            var uploaded = (await ReceiptsAsync(round, cancellationToken)).Select(r => r.SiteId).Order(StringComparer.Ordinal).ToList();
+            if (!uploaded.SequenceEqual(round.UploadedSites))
+            {
+                await store.TryReplaceRoundAsync(round, round with { UploadedSites = uploaded, Stuck = null });
+                return;
+            }
+
             var declined = round.DeclinedSites?.Count ?? 0;
             await FailAsync(round, declined == 0
                 ? $"only {round.UploadedSites.Count} updates by the deadline, quorum {study.Definition.Rounds.Quorum}"
@@ -156,7 +230,9 @@ public sealed class RoundLifecycle(
         }
 
         var epsilon = round.EpsilonBySite.Where(e => round.UploadedSites.Contains(e.Key)).ToDictionary();
-        var result = await aggregator.AggregateAsync(studyId, round.Round, new AggregationRequest(epsilon), cancellationToken);
+        var result = await RoundDependency.CallAsync(StuckReasons.AggregatorUnreachable, StuckReasons.AggregationRefused,
+            "Aggregating the round", () => aggregator.AggregateAsync(studyId, round.Round, new AggregationRequest(epsilon), cancellationToken),
+            cancellationToken);
         if (result is null)
         {
             await FailAsync(round, "no update to aggregate", cancellationToken);
@@ -166,11 +242,13 @@ public sealed class RoundLifecycle(
         var contributors = result.Contributions.Select(c => c.SiteId).Order(StringComparer.Ordinal).ToList();
         foreach (var site in contributors)
         {
-            await privacy.CommitAsync(studyId, round.Round, site, cancellationToken);
+            await RoundDependency.CallAsync(StuckReasons.AccountantUnreachable, StuckReasons.PrivacyCommitRefused,
+                $"Committing the privacy reservation of site {site}",
+                () => privacy.CommitAsync(studyId, round.Round, site, cancellationToken), cancellationToken);
         }
 
         await ReleaseAsync(studyId, round.Round, round.AdmittedSites.Except(contributors), cancellationToken);
-        var completed = round with { State = RoundState.Completed, PublishedVersion = result.Version, ContributingSites = contributors };
+        var completed = round with { State = RoundState.Completed, PublishedVersion = result.Version, ContributingSites = contributors, Stuck = null };
         if (await store.TryReplaceRoundAsync(round, completed))
         {
             metrics.RoundCompleted(studyId, clock.GetUtcNow() - round.OpenedAt, contributors.Count);
@@ -182,7 +260,7 @@ public sealed class RoundLifecycle(
     private async Task FailAsync(RoundRecord round, string reason, CancellationToken cancellationToken)
     {
         await ReleaseAsync(round.StudyId, round.Round, round.AdmittedSites, cancellationToken);
-        if (await store.TryReplaceRoundAsync(round, round with { State = RoundState.Failed, FailureReason = reason }))
+        if (await store.TryReplaceRoundAsync(round, round with { State = RoundState.Failed, FailureReason = reason, Stuck = null }))
         {
             metrics.RoundFailed(round.StudyId);
             logger.LogWarning("Round {Round} of study {StudyId} failed: {Reason}", round.Round, round.StudyId, reason);
@@ -205,7 +283,50 @@ public sealed class RoundLifecycle(
     {
         foreach (var site in sites)
         {
-            await privacy.ReleaseAsync(studyId, round, site, cancellationToken);
+            await RoundDependency.CallAsync(StuckReasons.AccountantUnreachable, StuckReasons.PrivacyReleaseRefused,
+                $"Releasing the privacy reservation of site {site}",
+                () => privacy.ReleaseAsync(studyId, round, site, cancellationToken), cancellationToken);
+        }
+    }
+
+    private Task<IReadOnlyList<UpdateReceipt>> ReceiptsAsync(RoundRecord round, CancellationToken cancellationToken) =>
+        RoundDependency.CallAsync(StuckReasons.AggregatorUnreachable, StuckReasons.ReceiptsRefused,
+            "Listing the round's accepted updates", () => aggregator.GetReceiptsAsync(round.StudyId, round.Round, cancellationToken),
+            cancellationToken);
+
+    private static Activity? StartRetry(RoundRecord round, RoundStuck stuck)
+    {
+        var activity = FedGanTelemetry.ActivitySource.StartActivity("scheduler.round_retry");
+        activity?.SetTag("fedgan.study", round.StudyId);
+        activity?.SetTag("fedgan.round", round.Round);
+        activity?.SetTag("fedgan.round.state", round.State.ToString().ToLowerInvariant());
+        activity?.SetTag("fedgan.round.stuck_code", stuck.Code);
+        activity?.SetTag("fedgan.round.attempt", stuck.Attempts + 1);
+        return activity;
+    }
+
+    /// <summary>Leaves the round where it is with why, since when, and when the next attempt is due.</summary>
+    private async Task RecordStuckAsync(string studyId, int roundNumber, RoundStuckException failure)
+    {
+        var detail = failure.Message.Length <= MaxDetailLength ? failure.Message : failure.Message[..MaxDetailLength];
+        // Compare-and-set: a site's decline or an operator may rewrite the round meanwhile.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (await store.GetRoundAsync(studyId, roundNumber) is not { State: not (RoundState.Completed or RoundState.Failed) } round)
+            {
+                return;
+            }
+
+            var now = clock.GetUtcNow();
+            var attempts = (round.Stuck?.Attempts ?? 0) + 1;
+            var stuck = new RoundStuck(failure.Code, detail, round.Stuck?.Since ?? now, attempts, now, now + retry.Value.DelayAfter(attempts));
+            if (await store.TryReplaceRoundAsync(round, round with { Stuck = stuck }))
+            {
+                metrics.RoundStuck(studyId, failure.Code, newlyStuck: round.Stuck?.Code != failure.Code);
+                logger.LogWarning("Round {Round} of study {StudyId} is stuck in {State}: {Code} (attempt {Attempt}, stuck since {Since}); next attempt at {NextAttemptAt}. {Detail}",
+                    roundNumber, studyId, round.State, failure.Code, attempts, stuck.Since, stuck.NextAttemptAt, detail);
+                return;
+            }
         }
     }
 }

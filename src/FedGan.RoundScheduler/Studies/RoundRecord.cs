@@ -23,11 +23,12 @@ public sealed record RoundRecord(
     int? PublishedVersion = null,
     IReadOnlyList<string>? ContributingSites = null,
     string? FailureReason = null,
-    IReadOnlyDictionary<string, RoundDecline>? DeclinedSites = null)
+    IReadOnlyDictionary<string, RoundDecline>? DeclinedSites = null,
+    RoundStuck? Stuck = null)
 {
     public RoundInfo ToInfo() => new(StudyId, Round, State, BaseVersion, AdmittedSites, RefusedSites, OpenedAt, Deadline,
         ClosedAt, PublishedVersion, UploadedSites, ContributingSites ?? [], EpsilonBySite, FailureReason,
-        DeclinedSites ?? new Dictionary<string, RoundDecline>());
+        DeclinedSites ?? new Dictionary<string, RoundDecline>(), Stuck);
 
     public bool HasDeclined(string siteId) => DeclinedSites?.ContainsKey(siteId) == true;
 
