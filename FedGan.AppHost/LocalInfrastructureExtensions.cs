@@ -29,10 +29,9 @@ public static class LocalInfrastructureExtensions
                 context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
                 context.Args.Add("--bind");
                 context.Args.Add("127.0.0.1");
-                // The privacy ledger and round state live here: every write goes to the append-only
-                // file before Redis replies, and is fsynced within a second (docs/reliability.md says
-                // what that means for a killed Redis and for a crashed machine). Same policy as k8s
-                // and Azure Container Apps.
+                // The privacy ledger and round state live here: every write is appended to the AOF and
+                // fsynced about once a second, the policy k8s and Azure Container Apps use too.
+                // docs/reliability.md says what a killed Redis or a crashed machine can lose with it.
                 context.Args.Add("--appendonly");
                 context.Args.Add("yes");
                 context.Args.Add("--appendfsync");

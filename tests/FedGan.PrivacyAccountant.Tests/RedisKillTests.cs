@@ -6,10 +6,12 @@ using FedGan.Testing;
 namespace FedGan.PrivacyAccountant.Tests;
 
 /// <summary>
-/// Redis as the deployments run it (append-only file, fsync every second) killed with SIGKILL while
-/// sites' reservations are being committed. A killed process leaves what it wrote in the kernel's page
-/// cache, so every commit acknowledged to a caller must be in the ledger after the restart, even one
-/// acknowledged microseconds before the kill. (A machine crash may lose up to ~1 s: not tested here.)
+/// Redis as the deployments run it (append-only file, <c>appendfsync everysec</c>) killed with SIGKILL
+/// while sites' reservations are being committed. Redis 7 writes the AOF before replying, except while
+/// a background fsync is still running: then it replies first and postpones the write for up to 2 s,
+/// so a killed process can lose writes acknowledged in that window (docs/reliability.md). What must
+/// hold: every commit acknowledged more than that window before the kill survives, no transaction
+/// is torn, and the audit chain verifies.
 /// </summary>
 public class RedisKillTests(ITestOutputHelper output)
 {
@@ -17,11 +19,16 @@ public class RedisKillTests(ITestOutputHelper output)
     private const int CommitsBetweenKills = 40;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
+    // Redis postpones an AOF write behind a running fsync for at most 2 s; 1 s more for a loaded machine.
+    private static readonly TimeSpan PostponedWriteWindow = TimeSpan.FromSeconds(3);
+
     [Fact]
-    public async Task Killing_Redis_mid_round_loses_no_acknowledged_commit_and_the_audit_chain_still_verifies()
+    public async Task A_Redis_killed_mid_round_keeps_every_commit_acknowledged_before_its_last_seconds_and_an_intact_audit_chain()
     {
         await using var redis = await RedisServer.StartAsync(RedisDurability.FsyncEverySecond);
         var study = Studies.NewId();
+        // Commits a kill lost are not checked again after later kills: nobody retries them.
+        var lostEarlier = new HashSet<(string Site, int Round)>();
         var workload = new CommitWorkload(study, [.. Enumerable.Range(1, 6).Select(i => $"hospital-{i}")]);
         await using (var setup = new PrivacyAccountantHost(redis.ConnectionString))
         {
@@ -30,8 +37,10 @@ public class RedisKillTests(ITestOutputHelper output)
 
         for (var kill = 1; kill <= Kills; kill++)
         {
-            await using (var service = new PrivacyAccountantHost(redis.ConnectionString))
+            long killedAt;
+            await using (var service = new PrivacyAccountantHost(FailFast(redis)))
             {
+                var started = Stopwatch.GetTimestamp();
                 var run = workload.Start(new LedgerClient(service.CreateClient()), workload.Acknowledged.Count + CommitsBetweenKills);
                 try
                 {
@@ -45,9 +54,11 @@ public class RedisKillTests(ITestOutputHelper output)
 
                 // Right after the last acknowledgement, with the other sites' requests in flight.
                 var inFlight = run.InFlight;
-                var killedAt = Stopwatch.GetTimestamp();
+                killedAt = Stopwatch.GetTimestamp();
                 await redis.KillAsync();
+                var working = Stopwatch.GetElapsedTime(started, killedAt);
                 await run.StopAsync().WaitAsync(Deadline);
+                output.WriteLine($"timing {kill}: {working.TotalSeconds:F1} s of work, workers stopped {Stopwatch.GetElapsedTime(killedAt).TotalSeconds:F1} s after the kill");
                 var lastSecond = workload.Acknowledged.Count(a => Stopwatch.GetElapsedTime(a.At, killedAt) < TimeSpan.FromSeconds(1));
                 output.WriteLine($"kill {kill}: {workload.Acknowledged.Count} commits acknowledged so far, {lastSecond} of them within 1 s before SIGKILL; " +
                     $"{inFlight} requests in flight at the kill, {run.Failed} failed after it");
@@ -56,20 +67,36 @@ public class RedisKillTests(ITestOutputHelper output)
 
             var restartedAt = Stopwatch.GetTimestamp();
             await redis.RestartAsync();
-            output.WriteLine($"restart {kill}: Redis answered PONG after {Stopwatch.GetElapsedTime(restartedAt).TotalMilliseconds:F0} ms");
             await using var restarted = new PrivacyAccountantHost(redis.ConnectionString);
-            await AssertLedgerHoldsAsync(new LedgerClient(restarted.CreateClient()), study, workload.Acknowledged);
+            var lost = await AssertLedgerHoldsAsync(new LedgerClient(restarted.CreateClient()), study,
+                workload.Acknowledged.Where(a => !lostEarlier.Contains((a.Site, a.Round))).ToList(), killedAt);
+            lostEarlier.UnionWith(lost);
+            output.WriteLine($"restart {kill}: Redis answered PONG after {Stopwatch.GetElapsedTime(restartedAt).TotalMilliseconds:F0} ms; " +
+                $"{lost.Count} acknowledged commits lost (each within {PostponedWriteWindow.TotalSeconds} s before the kill)");
         }
     }
 
-    private static async Task AssertLedgerHoldsAsync(LedgerClient ledger, string study, IReadOnlyCollection<(string Site, int Round, long At)> acknowledged)
+    // Requests caught by the kill fail within seconds instead of waiting out the usual 20 s timeouts.
+    private static string FailFast(RedisServer redis) => redis.ConnectionString + ",syncTimeout=5000,asyncTimeout=5000,connectTimeout=2000";
+
+    /// <returns>The acknowledged commits that are missing: only ones acknowledged just before the kill may be.</returns>
+    private static async Task<List<(string Site, int Round)>> AssertLedgerHoldsAsync(LedgerClient ledger, string study,
+        IReadOnlyCollection<(string Site, int Round, long At)> acknowledged, long killedAt)
     {
         var entries = (await ledger.GetArrayAsync($"/studies/{study}/ledger"))
             .ToDictionary(e => ((string)e!["site_id"]!, (int)e!["round"]!), e => (string)e!["status"]!);
-        foreach (var (site, round, _) in acknowledged)
+        var lost = new List<(string Site, int Round)>();
+        foreach (var (site, round, at) in acknowledged)
         {
-            Assert.True(entries.TryGetValue((site, round), out var status), $"acknowledged commit of round {round} at {site} is lost");
-            Assert.Equal("committed", status);
+            if (entries.GetValueOrDefault((site, round)) == "committed")
+            {
+                continue;
+            }
+
+            lost.Add((site, round));
+            var beforeKill = Stopwatch.GetElapsedTime(at, killedAt);
+            Assert.True(beforeKill < PostponedWriteWindow,
+                $"the commit of round {round} at {site}, acknowledged {beforeKill.TotalMilliseconds:F0} ms before the kill, is lost");
         }
 
         var verification = await ledger.GetAsync($"/studies/{study}/audit/verification");
@@ -78,6 +105,7 @@ public class RedisKillTests(ITestOutputHelper output)
         // commit. A write torn by the kill would show as a ledger entry without its link, or the reverse.
         var committed = entries.Values.Count(s => s == "committed");
         Assert.Equal(1 + entries.Count + committed, (long)verification["records"]!);
+        return lost;
     }
 
     /// <summary>Each site reserves and commits round after round, as the scheduler drives it, resuming where it stopped.</summary>

@@ -13,8 +13,8 @@ public enum RedisDurability
     FsyncEveryWrite,
 
     /// <summary>
-    /// <c>appendfsync everysec</c>, as the AppHost, k8s and Azure Container Apps run it: each write reaches
-    /// the kernel before its reply and is fsynced within about a second.
+    /// <c>appendfsync everysec</c>, as the AppHost, k8s and Azure Container Apps run it: writes are fsynced
+    /// about once a second, and one acknowledged while that fsync runs may still be in Redis's memory.
     /// </summary>
     FsyncEverySecond,
 }
@@ -77,7 +77,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     /// <summary>
     /// Kills the server with SIGKILL (<see cref="Process.Kill(bool)"/> on Unix): no SHUTDOWN, no final
-    /// fsync or save. What was written to the AOF before the kill is still in the kernel's page cache.
+    /// write, fsync or save. What Redis had written to the AOF is still in the kernel's page cache.
     /// </summary>
     public async Task KillAsync()
     {
