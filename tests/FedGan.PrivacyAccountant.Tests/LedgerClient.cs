@@ -19,12 +19,12 @@ public sealed class LedgerClient(HttpClient http)
         http.PutAsJsonAsync($"/studies/{study}/sites/{site}/budget", new { epsilon_max = epsilonMax });
 
     public Task<HttpResponseMessage> ReserveAsync(string study, int round, string site,
-        double noise = 1.5, double rate = 0.04, long steps = 1125, double clip = 1.0) =>
+        double noise = 1.5, double rate = 0.04, long steps = 1125, double clip = 1.0, CancellationToken cancellationToken = default) =>
         http.PutAsJsonAsync($"/studies/{study}/rounds/{round}/sites/{site}/reservation",
-            new { noise_multiplier = noise, sampling_rate = rate, steps, clipping_bound = clip });
+            new { noise_multiplier = noise, sampling_rate = rate, steps, clipping_bound = clip }, cancellationToken);
 
-    public Task<HttpResponseMessage> CommitAsync(string study, int round, string site) =>
-        http.PostAsync($"/studies/{study}/rounds/{round}/sites/{site}/reservation/commit", null);
+    public Task<HttpResponseMessage> CommitAsync(string study, int round, string site, CancellationToken cancellationToken = default) =>
+        http.PostAsync($"/studies/{study}/rounds/{round}/sites/{site}/reservation/commit", null, cancellationToken);
 
     public Task<HttpResponseMessage> ReleaseAsync(string study, int round, string site) =>
         http.PostAsync($"/studies/{study}/rounds/{round}/sites/{site}/reservation/release", null);

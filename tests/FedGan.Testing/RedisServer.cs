@@ -1,19 +1,40 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
 
 namespace FedGan.Testing;
 
+/// <summary>When redis-server makes an acknowledged write durable (its <c>appendfsync</c> policy).</summary>
+public enum RedisDurability
+{
+    /// <summary><c>appendfsync always</c>: fsync before each reply, so nothing acknowledged is lost even if the machine dies.</summary>
+    FsyncEveryWrite,
+
+    /// <summary>
+    /// <c>appendfsync everysec</c>, as the AppHost, k8s and Azure Container Apps run it: writes are fsynced
+    /// about once a second, and one acknowledged while that fsync runs may still be in Redis's memory.
+    /// </summary>
+    FsyncEverySecond,
+}
+
 /// <summary>
 /// A real redis-server on a free loopback port with append-only persistence in its own folder, so a
-/// test can stop it, start it again on the same data, and see what survived.
+/// test can kill it, start it again on the same data and port, and see what survived.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
     private readonly string _directory;
+    private readonly RedisDurability _durability;
     private Process? _process;
 
-    private RedisServer(string directory, int port)
+    private RedisServer(string directory, int port, RedisDurability durability)
     {
         _directory = directory;
+        _durability = durability;
         Port = port;
     }
 
@@ -22,14 +43,21 @@ public sealed class RedisServer : IAsyncDisposable
     // Generous timeouts: tests run beside builds on small CI machines, and Redis fsyncs every write.
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,syncTimeout=20000,asyncTimeout=20000";
 
-    public static async Task<RedisServer> StartAsync()
+    /// <param name="durability">
+    /// The default fsyncs every write, which is what most tests need and the strictest policy; durability
+    /// tests choose <see cref="RedisDurability.FsyncEverySecond"/> to test what the deployments run.
+    /// </param>
+    public static async Task<RedisServer> StartAsync(RedisDurability durability = RedisDurability.FsyncEveryWrite)
     {
-        var server = new RedisServer(Directory.CreateTempSubdirectory("fedgan-redis-").FullName, LocalProcess.FreePort());
+        var server = new RedisServer(Directory.CreateTempSubdirectory("fedgan-redis-").FullName, LocalProcess.FreePort(), durability);
         await server.RestartAsync();
         return server;
     }
 
-    /// <summary>Starts the process again (on the same data) if it is not running.</summary>
+    /// <summary>
+    /// Starts the process again (on the same data folder and port) if it is not running, and returns
+    /// once it answers PING, i.e. once the append-only file is loaded.
+    /// </summary>
     public async Task RestartAsync()
     {
         if (_process is { HasExited: false })
@@ -37,13 +65,20 @@ public sealed class RedisServer : IAsyncDisposable
             return;
         }
 
+        var fsync = _durability == RedisDurability.FsyncEverySecond ? "everysec" : "always";
+        // No RDB snapshots: with appendonly on, Redis loads only the append-only file on start, so what
+        // survives a restart is exactly what the AOF holds.
         _process = LocalProcess.Start(LocalProcess.Find("redis-server"),
-            ["--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-             "--appendonly", "yes", "--appendfsync", "always", "--dir", _directory, "--save", ""]);
-        await LocalProcess.WaitForPortAsync(Port, _process, TimeSpan.FromSeconds(20));
+            ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+             "--appendonly", "yes", "--appendfsync", fsync, "--dir", _directory, "--save", ""]);
+        await LocalProcess.WaitForPortAsync(Port, _process, StartTimeout);
+        await WaitUntilLoadedAsync(_process);
     }
 
-    /// <summary>Kills the server abruptly (no SHUTDOWN save): only what was fsynced survives.</summary>
+    /// <summary>
+    /// Kills the server with SIGKILL (<see cref="Process.Kill(bool)"/> on Unix): no SHUTDOWN, no final
+    /// write, fsync or save. What Redis had written to the AOF is still in the kernel's page cache.
+    /// </summary>
     public async Task KillAsync()
     {
         if (_process is not null)
@@ -63,6 +98,48 @@ public sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
             // Left for the OS's temporary-file cleanup.
+        }
+    }
+
+    // Redis accepts connections while it replays the AOF but answers -LOADING until it is done.
+    private async Task WaitUntilLoadedAsync(Process process)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        var reply = string.Empty;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} while loading {_directory}.");
+            }
+
+            reply = await PingAsync();
+            if (reply == "+PONG")
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"redis-server on port {Port} did not answer PONG within {StartTimeout} (last reply: {reply}).");
+    }
+
+    private async Task<string> PingAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, Port, timeout.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync("PING\r\n"u8.ToArray(), timeout.Token);
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            return await reader.ReadLineAsync(timeout.Token) ?? string.Empty;
+        }
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        {
+            return e.Message;
         }
     }
 }
