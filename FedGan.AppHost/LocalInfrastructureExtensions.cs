@@ -11,7 +11,7 @@ namespace Aspire.Hosting;
 /// </summary>
 public static class LocalInfrastructureExtensions
 {
-    /// <summary>Adds a real <c>redis-server</c> with append-only persistence (fsync every second) under the data directory.</summary>
+    /// <summary>Adds a real <c>redis-server</c> with append-only persistence (fsync before every reply) under the data directory.</summary>
     public static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, string name)
     {
         var command = builder.Configuration["Infrastructure:RedisServer"]
@@ -30,12 +30,13 @@ public static class LocalInfrastructureExtensions
                 context.Args.Add("--bind");
                 context.Args.Add("127.0.0.1");
                 // The privacy ledger and round state live here: every write is appended to the AOF and
-                // fsynced about once a second, the policy k8s and Azure Container Apps use too.
-                // docs/reliability.md says what a killed Redis or a crashed machine can lose with it.
+                // fsynced before Redis replies, the policy k8s and Azure Container Apps use too. With
+                // everysec a killed Redis lost acknowledged writes (docs/reliability.md); the ledger's few
+                // writes per round cost nothing to fsync.
                 context.Args.Add("--appendonly");
                 context.Args.Add("yes");
                 context.Args.Add("--appendfsync");
-                context.Args.Add("everysec");
+                context.Args.Add("always");
                 // No RDB snapshots: with appendonly on, Redis loads only the AOF on start, so a
                 // dump.rdb would be an older second copy nobody reads, and each snapshot forks Redis.
                 context.Args.Add("--save");

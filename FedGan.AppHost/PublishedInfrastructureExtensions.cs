@@ -10,8 +10,9 @@ public static class PublishedInfrastructureExtensions
     public const string RedisTag = "7.2.5";
 
     /// <summary>
-    /// Redis with append-only persistence on a volume, every write fsynced within a second: it holds
-    /// the privacy ledger, round state and revocations, which RDB snapshots alone could lose by the minute.
+    /// Redis with append-only persistence on a volume, every write fsynced before Redis replies: it holds
+    /// the privacy ledger, round state and revocations, which RDB snapshots alone could lose by the minute
+    /// and everysec could lose too (docs/reliability.md).
     /// </summary>
     public static IResourceBuilder<PublishedRedisResource> AddPublishedRedis(this IDistributedApplicationBuilder builder, string name)
     {
@@ -24,7 +25,7 @@ public static class PublishedInfrastructureExtensions
             // The password reaches redis-server from the environment, not from the manifest's arguments.
             .WithEnvironment("REDIS_PASSWORD", password)
             .WithEntrypoint("/bin/sh")
-            .WithArgs("-c", "exec redis-server --requirepass \"$REDIS_PASSWORD\" --appendonly yes --appendfsync everysec --dir /data")
+            .WithArgs("-c", "exec redis-server --requirepass \"$REDIS_PASSWORD\" --appendonly yes --appendfsync always --dir /data")
             .WithVolume($"{name}-data", "/data");
     }
 }

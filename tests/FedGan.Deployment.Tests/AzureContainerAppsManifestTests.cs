@@ -101,7 +101,7 @@ public sealed class AzureContainerAppsManifestTests : IAsyncLifetime
         var command = string.Join(' ', redis["args"]!.AsArray().Select(arg => (string?)arg));
 
         Assert.Contains("--appendonly yes", command);
-        Assert.Contains("--appendfsync everysec", command);
+        Assert.Contains("--appendfsync always", command);
         Assert.Contains("--dir /data", command);
         Assert.Contains(redis["volumes"]!.AsArray(), volume => (string?)volume!["target"] == "/data");
         // The password comes from a secret parameter through the environment, never written into the arguments.

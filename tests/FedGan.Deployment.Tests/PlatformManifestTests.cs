@@ -147,7 +147,7 @@ public class PlatformManifestTests
 
         Assert.Equal("redis-server", commandLine[0]);
         Assert.Equal("yes", commandLine[commandLine.IndexOf("--appendonly") + 1]);
-        Assert.Equal("everysec", commandLine[commandLine.IndexOf("--appendfsync") + 1]);
+        Assert.Equal("always", commandLine[commandLine.IndexOf("--appendfsync") + 1]);
         var dataDirectory = commandLine[commandLine.IndexOf("--dir") + 1];
         var mount = server.Node.At("volumeMounts").Items().Single(m => m.At("mountPath").Text() == dataDirectory);
         Assert.Contains(redis.Root.At("spec").At("volumeClaimTemplates").Items(), claim => claim.At("metadata").At("name").Text() == mount.At("name").Text());

@@ -6,21 +6,9 @@ using System.Text;
 
 namespace FedGan.Testing;
 
-/// <summary>When redis-server makes an acknowledged write durable (its <c>appendfsync</c> policy).</summary>
-public enum RedisDurability
-{
-    /// <summary><c>appendfsync always</c>: fsync before each reply, so nothing acknowledged is lost even if the machine dies.</summary>
-    FsyncEveryWrite,
-
-    /// <summary>
-    /// <c>appendfsync everysec</c>, as the AppHost, k8s and Azure Container Apps run it: writes are fsynced
-    /// about once a second, and one acknowledged while that fsync runs may still be in Redis's memory.
-    /// </summary>
-    FsyncEverySecond,
-}
-
 /// <summary>
-/// A real redis-server on a free loopback port with append-only persistence in its own folder, so a
+/// A real redis-server on a free loopback port with append-only persistence in its own folder, fsynced
+/// before every reply (<c>appendfsync always</c>, as every deployment runs it: docs/reliability.md), so a
 /// test can kill it, start it again on the same data and port, and see what survived.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
@@ -28,13 +16,11 @@ public sealed class RedisServer : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly string _directory;
-    private readonly RedisDurability _durability;
     private Process? _process;
 
-    private RedisServer(string directory, int port, RedisDurability durability)
+    private RedisServer(string directory, int port)
     {
         _directory = directory;
-        _durability = durability;
         Port = port;
     }
 
@@ -43,13 +29,9 @@ public sealed class RedisServer : IAsyncDisposable
     // Generous timeouts: tests run beside builds on small CI machines, and Redis fsyncs every write.
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,syncTimeout=20000,asyncTimeout=20000";
 
-    /// <param name="durability">
-    /// The default fsyncs every write, which is what most tests need and the strictest policy; durability
-    /// tests choose <see cref="RedisDurability.FsyncEverySecond"/> to test what the deployments run.
-    /// </param>
-    public static async Task<RedisServer> StartAsync(RedisDurability durability = RedisDurability.FsyncEveryWrite)
+    public static async Task<RedisServer> StartAsync()
     {
-        var server = new RedisServer(Directory.CreateTempSubdirectory("fedgan-redis-").FullName, LocalProcess.FreePort(), durability);
+        var server = new RedisServer(Directory.CreateTempSubdirectory("fedgan-redis-").FullName, LocalProcess.FreePort());
         await server.RestartAsync();
         return server;
     }
@@ -65,12 +47,11 @@ public sealed class RedisServer : IAsyncDisposable
             return;
         }
 
-        var fsync = _durability == RedisDurability.FsyncEverySecond ? "everysec" : "always";
         // No RDB snapshots: with appendonly on, Redis loads only the append-only file on start, so what
         // survives a restart is exactly what the AOF holds.
         _process = LocalProcess.Start(LocalProcess.Find("redis-server"),
             ["--port", Port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-             "--appendonly", "yes", "--appendfsync", fsync, "--dir", _directory, "--save", ""]);
+             "--appendonly", "yes", "--appendfsync", "always", "--dir", _directory, "--save", ""]);
         await LocalProcess.WaitForPortAsync(Port, _process, StartTimeout);
         await WaitUntilLoadedAsync(_process);
     }
