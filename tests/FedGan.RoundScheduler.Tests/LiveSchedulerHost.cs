@@ -42,19 +42,8 @@ public sealed class LiveSchedulerHost : WebApplicationFactory<Program>, IAsyncLi
     /// <summary>An active study at round 1 with no round yet: the loop opens it through the stand-in.</summary>
     public async Task CreateStudyAsync(string studyId, IReadOnlyList<string> sites, int quorum, int deadlineSeconds = 900, int graceSeconds = 0)
     {
-        var definition = new StudyDefinition(studyId, "stuck-round test", new ModelArchitecture(), sites,
-            new TrainingSettings(), new PrivacySettings(1.1, 0.01, 1.0, 1e-5, 8), new UpdateSettings(1.0),
-            new AggregationSettings(), new RoundPolicy(Rounds: 1, Quorum: quorum, DeadlineSeconds: deadlineSeconds, GraceSeconds: graceSeconds));
-        Assert.Null(StudyValidator.FindProblem(definition));
-        Assert.True(await Services.GetRequiredService<StudyStore>().TryCreateStudyAsync(
-            new StoredStudy(definition, StudyStatus.Active, CurrentRound: 1, LatestVersion: 0, DateTimeOffset.UtcNow)));
-    }
-
-    public HttpClient ClientWith(string token)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        return client;
+        await SchedulerStudies.CreateActiveAsync(Services, studyId, "stuck-round test", sites,
+            new RoundPolicy(Rounds: 1, Quorum: quorum, DeadlineSeconds: deadlineSeconds, GraceSeconds: graceSeconds));
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -33,23 +33,10 @@ public sealed class SchedulerHost : WebApplicationFactory<Program>, IAsyncLifeti
     /// <summary>A study enrolling <paramref name="sites"/> with round 1 open and every site admitted.</summary>
     public async Task<RoundRecord> OpenRoundAsync(string studyId, params IReadOnlyList<string> sites)
     {
-        var definition = new StudyDefinition(studyId, "decline test", new ModelArchitecture(), sites,
-            new TrainingSettings(), new PrivacySettings(1.1, 0.01, 1.0, 1e-5, 8), new UpdateSettings(1.0),
-            new AggregationSettings(), new RoundPolicy(Rounds: 1, Quorum: 1));
-        Assert.Null(StudyValidator.FindProblem(definition));
-        var store = Services.GetRequiredService<StudyStore>();
-        Assert.True(await store.TryCreateStudyAsync(
-            new StoredStudy(definition, StudyStatus.Active, CurrentRound: 1, LatestVersion: 0, DateTimeOffset.UtcNow)));
+        await SchedulerStudies.CreateActiveAsync(Services, studyId, "decline test", sites, new RoundPolicy(Rounds: 1, Quorum: 1));
         var now = DateTimeOffset.UtcNow;
-        return await store.CreateRoundOnceAsync(new RoundRecord(studyId, 1, RoundState.Open, 0, new string('a', 64), now, now.AddMinutes(15),
+        return await Services.GetRequiredService<StudyStore>().CreateRoundOnceAsync(new RoundRecord(studyId, 1, RoundState.Open, 0, new string('a', 64), now, now.AddMinutes(15),
             sites, [], sites.ToDictionary(site => site, _ => 0.5), []));
-    }
-
-    public HttpClient ClientWith(string token)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        return client;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
